@@ -1,0 +1,65 @@
+# Everything the project needs is installed from here: a fresh clone needs only
+# `make run` (start the assistant) and `make test` (run every test).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+MODEL   := models/miss-assistant.tar.gz
+STAMPS  := $(VENV)/.stamps
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard miss_nlp/*.py)
+
+.PHONY: help setup train validate run shell test test-fast evaluate clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMPS)/venv: pyproject.toml scripts/find-python.sh
+	@py=$$(scripts/find-python.sh) || exit 1; \
+	echo "Using $$py"; \
+	[ -x $(BIN)/python ] || $$py -m venv $(VENV)
+	@echo "Installing Python packages (first time: a few minutes, ~2.7 GB)..."
+	@$(BIN)/python -m pip install -e '.[test]' > $(VENV)/pip.log 2>&1 \
+	  || { grep -v "WARNING: Location" $(VENV)/pip.log | tail -40; echo "pip install failed (full log: $(VENV)/pip.log)"; exit 1; }
+	@mkdir -p $(STAMPS) && touch $@
+
+# The spaCy pipeline is not inside the Rasa model and its fingerprint is only its
+# name, so it has its own stamp, and a rebuilt pipeline forces a retrain.
+$(STAMPS)/spacy: $(STAMPS)/venv miss_nlp/pipeline.py miss_nlp/terms.py
+	$(BIN)/python -m miss_nlp.pipeline
+	@touch $@
+
+setup: $(STAMPS)/spacy  ## Create the virtual environment and install everything
+
+validate: setup  ## Check the training data and domain
+	$(BIN)/rasa data validate --max-history 5 --fail-on-warnings
+
+$(MODEL): $(STAMPS)/spacy $(TRAINING_INPUTS)
+	@force=""; [ -f $@ ] && [ $(STAMPS)/spacy -nt $@ ] && force="--force"; \
+	$(BIN)/rasa train --fixed-model-name miss-assistant --out models $$force
+	@touch $@
+
+train: $(MODEL)  ## Train the model if anything it depends on changed
+
+run: train  ## Start the assistant (REST channel on 127.0.0.1:5005)
+	$(BIN)/python -m assistant.launcher run
+
+shell: train  ## Chat with the assistant in the terminal
+	$(BIN)/python -m assistant.launcher shell
+
+test: train  ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+test-fast: setup  ## Unit tests only (no training, no servers)
+	$(BIN)/python -m pytest -m "not server and not model"
+
+evaluate: train  ## Held-out NLU evaluation with the baseline comparison
+	$(BIN)/python -m assistant.evaluate
+
+clean:  ## Remove the virtual environment, models and test output
+	rm -rf $(VENV) models results test-artifacts .pytest_cache

@@ -1,0 +1,1 @@
+"""Running the assistant: starting, stopping and waiting for its servers."""

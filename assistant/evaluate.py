@@ -1,0 +1,220 @@
+"""Held-out evaluation of the trained assistant's understanding.
+
+Parses every message of tests/nlu/heldout.yml (never trained on) with the
+trained model, decides what the patient would get (a topic answer, emergency
+advice, a decline, ...), and compares the pipeline with a plain TF-IDF +
+logistic-regression baseline trained on the same data/nlu.yml.
+
+    python -m assistant.evaluate [--model models/miss-assistant.tar.gz] [--out results]
+
+Prints per-topic accuracy, emergency recall, out-of-scope declined and the
+baseline ratio; writes results/heldout.json and a confusion matrix picture.
+"""
+import argparse
+import asyncio
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
+TRAINING = PROJECT_ROOT / "data" / "nlu.yml"
+MODEL = PROJECT_ROOT / "models" / "miss-assistant.tar.gz"
+
+TOPICS = (
+    "what_is_miss", "benefits", "incisions_scarring", "techniques", "conditions_treated",
+    "candidacy", "recovery_time", "hospital_stay", "pain", "risks_complications", "cost",
+    "return_to_work", "effectiveness_outcomes", "future_technology", "alternatives",
+)
+EMERGENCY = "emergency"
+OUT_OF_SCOPE = "out_of_scope"
+FALLBACK = "nlu_fallback"
+DECLINED = "declined"
+FROM_ARTICLE = "article_passage"
+
+
+def load_examples(path: Path) -> List[Tuple[str, str]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(path))
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+
+def outcome(intent: str, text: str, finds_passage: Callable[[str], bool]) -> str:
+    """What the patient gets for a message the pipeline labelled ``intent``."""
+    if intent == OUT_OF_SCOPE:
+        return DECLINED
+    if intent == FALLBACK:
+        return FROM_ARTICLE if finds_passage(text) else DECLINED
+    return intent
+
+
+@dataclass
+class Report:
+    per_intent: Dict[str, Tuple[int, int]]  # intent -> (correct, total)
+    topic_accuracy: float
+    overall_accuracy: float
+    emergency_recall: float
+    out_of_scope_declined: float
+    out_of_scope_answered_as_topic: float
+    fallback_answered_from_article: int
+    confusion: Dict[str, Dict[str, int]]
+    misses: List[Tuple[str, str, str]]
+
+    def to_json(self) -> Dict:
+        return self.__dict__
+
+
+def score(examples: Sequence[Tuple[str, str]], predicted: Sequence[str]) -> Report:
+    """``predicted`` holds outcomes as made by :func:`outcome`."""
+    per_intent: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
+    confusion: Dict[str, Counter] = defaultdict(Counter)
+    misses = []
+    for (text, expected), got in zip(examples, predicted):
+        correct = got == expected or (expected == OUT_OF_SCOPE and got == DECLINED)
+        per_intent[expected][0] += int(correct)
+        per_intent[expected][1] += 1
+        confusion[expected][got] += 1
+        if not correct:
+            misses.append((expected, got, text))
+
+    def share(intents: Iterable[str]) -> float:
+        correct = sum(per_intent[i][0] for i in intents if i in per_intent)
+        total = sum(per_intent[i][1] for i in intents if i in per_intent)
+        return correct / total if total else 0.0
+
+    oos = confusion.get(OUT_OF_SCOPE, Counter())
+    oos_total = sum(oos.values()) or 1
+    return Report(
+        per_intent={k: tuple(v) for k, v in sorted(per_intent.items())},
+        topic_accuracy=share(TOPICS),
+        overall_accuracy=share(per_intent),
+        emergency_recall=share([EMERGENCY]),
+        out_of_scope_declined=oos[DECLINED] / oos_total,
+        out_of_scope_answered_as_topic=sum(oos[t] for t in TOPICS) / oos_total,
+        fallback_answered_from_article=sum(c[FROM_ARTICLE] for c in confusion.values()),
+        confusion={k: dict(v) for k, v in confusion.items()},
+        misses=misses,
+    )
+
+
+def baseline_predictions(train: Sequence[Tuple[str, str]],
+                         test: Sequence[Tuple[str, str]]) -> List[str]:
+    """TF-IDF (word 1-2 + char 2-5) + logistic regression, the bar to beat."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    model = make_pipeline(
+        make_union(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+        ),
+        LogisticRegression(max_iter=2000, C=10),
+    )
+    model.fit([t for t, _ in train], [i for _, i in train])
+    return [DECLINED if p == OUT_OF_SCOPE else p for p in model.predict([t for t, _ in test])]
+
+
+async def pipeline_intents(model: Path, texts: Sequence[str]) -> List[str]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    intents = []
+    started = time.monotonic()
+    for n, text in enumerate(texts, 1):
+        parsed = await agent.parse_message(text)
+        intents.append(parsed["intent"]["name"])
+        if n % 100 == 0 or n == len(texts):
+            print(f"  parsed {n}/{len(texts)} ({time.monotonic() - started:.0f}s)", flush=True)
+    return intents
+
+
+def plot_confusion(report: Report, path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = list(report.per_intent)
+    cols = rows + sorted({g for c in report.confusion.values() for g in c} - set(rows))
+    grid = [[report.confusion.get(r, {}).get(c, 0) for c in cols] for r in rows]
+    fig, ax = plt.subplots(figsize=(13, 10))
+    ax.imshow(grid, cmap="Blues")
+    ax.set_xticks(range(len(cols)), labels=cols, rotation=75, ha="right", fontsize=8)
+    ax.set_yticks(range(len(rows)), labels=rows, fontsize=8)
+    for i, row in enumerate(grid):
+        for j, value in enumerate(row):
+            if value:
+                ax.text(j, i, value, ha="center", va="center", fontsize=7,
+                        color="white" if value > 10 else "black")
+    ax.set_xlabel("what the patient got")
+    ax.set_ylabel("what the patient asked (held-out label)")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def print_report(report: Report, baseline: Report, seconds: float) -> None:
+    print("\nHeld-out accuracy per intent (correct/total):")
+    for intent, (correct, total) in report.per_intent.items():
+        print(f"  {intent:24s} {correct:3d}/{total:<3d} {correct / total:6.1%}")
+    print(f"\nTopic accuracy            {report.topic_accuracy:6.1%}"
+          f"   (baseline TF-IDF+LR {baseline.topic_accuracy:6.1%},"
+          f" ratio {report.topic_accuracy / max(baseline.topic_accuracy, 1e-9):.3f})")
+    print(f"Overall accuracy          {report.overall_accuracy:6.1%}"
+          f"   (baseline {baseline.overall_accuracy:6.1%})")
+    print(f"Emergency recall          {report.emergency_recall:6.1%}")
+    print(f"Out-of-scope declined     {report.out_of_scope_declined:6.1%}"
+          f"   (answered as a topic: {report.out_of_scope_answered_as_topic:.1%})")
+    print(f"Answered from the article after fallback: {report.fallback_answered_from_article}")
+    print(f"Parse time {seconds:.1f}s")
+    if report.misses:
+        print("\nMisses (expected -> got: text):")
+        for expected, got, text in report.misses:
+            print(f"  {expected} -> {got}: {text}")
+
+
+def evaluate(model: Path = MODEL, out: Optional[Path] = None) -> Tuple[Report, Report]:
+    from actions.article_search import article_index
+
+    test = load_examples(HELDOUT)
+    train = load_examples(TRAINING)
+    print(f"Evaluating {model.name} on {len(test)} held-out messages...", flush=True)
+    started = time.monotonic()
+    intents = asyncio.run(pipeline_intents(model, [t for t, _ in test]))
+    seconds = time.monotonic() - started
+    index = article_index()
+    predicted = [outcome(i, t, lambda q: index.best(q) is not None)
+                 for i, (t, _) in zip(intents, test)]
+    report = score(test, predicted)
+    baseline = score(test, baseline_predictions(train, test))
+    print_report(report, baseline, seconds)
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "heldout.json").write_text(json.dumps(
+            {"pipeline": report.to_json(), "baseline": baseline.to_json()}, indent=2))
+        plot_confusion(report, out / "confusion.png",
+                       f"Held-out: topic accuracy {report.topic_accuracy:.1%}, "
+                       f"emergency recall {report.emergency_recall:.0%}, "
+                       f"out-of-scope declined {report.out_of_scope_declined:.0%}")
+        print(f"\nWrote {out / 'heldout.json'} and {out / 'confusion.png'}")
+    return report, baseline
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description="Held-out NLU evaluation")
+    parser.add_argument("--model", type=Path, default=MODEL)
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results")
+    args = parser.parse_args(argv)
+    evaluate(args.model, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

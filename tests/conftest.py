@@ -1,0 +1,50 @@
+"""Shared fixtures: the trained model, a running assistant, and REST helpers."""
+import json
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from assistant.launcher import MODEL, PROJECT_ROOT, running_assistant
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run the tests with `make test`, which trains first")
+    return MODEL
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model):
+    """The real action server and Rasa server (REST channel) on free loopback ports."""
+    logs = ARTIFACTS / "server-logs"
+    with running_assistant(log_dir=logs) as running:
+        yield running
+
+
+class RestChat:
+    """One patient's conversation over the REST channel."""
+
+    def __init__(self, webhook: str, sender: str = "") -> None:
+        self.webhook = webhook
+        self.sender = sender or f"patient-{uuid.uuid4().hex[:10]}"
+
+    def say(self, text: str) -> List[Dict]:
+        body = json.dumps({"sender": self.sender, "message": text}).encode("utf-8")
+        request = urllib.request.Request(
+            self.webhook, data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def texts(self, text: str) -> List[str]:
+        return [m["text"] for m in self.say(text) if m.get("text")]
+
+
+@pytest.fixture
+def chat(assistant) -> RestChat:
+    return RestChat(assistant.rest_webhook)
