@@ -1,0 +1,1 @@
+"""Input channels. Every one passes patient text through channels.guard first."""
