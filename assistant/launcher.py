@@ -19,7 +19,7 @@ import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Sequence
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MODEL = PROJECT_ROOT / "models" / "miss-assistant.tar.gz"
@@ -111,11 +111,13 @@ class Assistant:
         return f"{self.url}/webhooks/rest/webhook"
 
 
-def start_action_server(port: int, log: Optional[Path] = None) -> subprocess.Popen:
+def start_action_server(port: int, log: Optional[Path] = None,
+                        env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
     proc = start_process(
         [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
          "--port", str(port)],
         log=log,
+        env=env,
     )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/health", timeout=60, proc=proc)
@@ -139,8 +141,13 @@ def rasa_run_args(host: str, port: int, endpoints: Path, model: Path = MODEL) ->
 @contextmanager
 def running_assistant(host: str = "127.0.0.1", port: Optional[int] = None,
                       action_port: Optional[int] = None, log_dir: Optional[Path] = None,
-                      start_timeout: float = 180) -> Iterator[Assistant]:
-    """The action server and the Rasa server, stopped on exit whatever happens."""
+                      start_timeout: float = 180, env: Optional[Dict[str, str]] = None,
+                      extra_args: Sequence[str] = ()) -> Iterator[Assistant]:
+    """The action server and the Rasa server, stopped on exit whatever happens.
+
+    ``env`` is added to both servers' environment; ``extra_args`` go to `rasa run`.
+    """
+    full_env = {**base_env(), **(env or {})}
     port = port or free_port()
     action_port = action_port or free_port()
     assistant = Assistant(host, port, action_port)
@@ -149,10 +156,12 @@ def running_assistant(host: str = "127.0.0.1", port: Optional[int] = None,
         logs.mkdir(parents=True, exist_ok=True)
         try:
             assistant.processes.append(
-                start_action_server(action_port, log=logs / "actions.log"))
+                start_action_server(action_port, log=logs / "actions.log", env=full_env))
             rasa = start_process(
-                rasa_run_args(host, port, write_endpoints(action_port, Path(tmp))),
+                rasa_run_args(host, port, write_endpoints(action_port, Path(tmp)))
+                + list(extra_args),
                 log=logs / "rasa.log",
+                env=full_env,
             )
             assistant.processes.append(rasa)
             wait_for_http(f"{assistant.url}/", timeout=start_timeout, proc=rasa)
