@@ -14,7 +14,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard miss_nlp/*.py)
 
-.PHONY: help setup train validate run shell test test-fast evaluate clean
+.PHONY: help setup train validate run shell test test-fast evaluate clean widget-deps
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,7 +52,7 @@ run: train  ## Start the assistant (REST channel on 127.0.0.1:5005)
 shell: train  ## Chat with the assistant in the terminal
 	$(BIN)/python -m assistant.launcher shell
 
-test: train  ## Run the whole test suite
+test: train widget-deps  ## Run the whole test suite
 	$(BIN)/python -m pytest
 
 test-fast: setup  ## Unit tests only (no training, no servers)
@@ -60,6 +60,29 @@ test-fast: setup  ## Unit tests only (no training, no servers)
 
 evaluate: train  ## Held-out NLU evaluation with the baseline comparison
 	$(BIN)/python -m assistant.evaluate
+
+# The widget tests drive Debian's Chromium with Playwright (pip, in .[test]; it
+# never downloads a browser) and check accessibility with axe-core (npm).
+CHROMIUM := /usr/bin/chromium
+
+$(STAMPS)/widget: $(STAMPS)/venv widget/package.json widget/package-lock.json
+	@missing=""; [ -x $(CHROMIUM) ] || missing="chromium"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages for the widget tests:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+	      || { echo "apt-get install $$missing failed"; exit 1; }; \
+	  else \
+	    echo "The widget tests need Debian packages. Run as root:"; \
+	    echo "  apt-get update && apt-get install -y $$missing"; \
+	    echo "then run make again."; exit 1; \
+	  fi; \
+	fi
+	cd widget && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+widget-deps: $(STAMPS)/widget  ## Install what the widget tests need (Chromium, axe-core)
 
 clean:  ## Remove the virtual environment, models and test output
 	rm -rf $(VENV) models results test-artifacts .pytest_cache

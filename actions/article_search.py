@@ -27,7 +27,7 @@ TOPIC_WORDS = frozenset(
 
 # What an offered passage must share with the question.
 MIN_SHARED_TERMS = 2
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.6
 
 Lemmatizer = Callable[[str], List[str]]
 

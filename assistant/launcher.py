@@ -4,20 +4,31 @@ Used by `make run`, `make shell` and the tests, so that every way of starting
 the assistant starts the same thing.
 
     python -m assistant.launcher run   [--host 127.0.0.1] [--port 5005] [--action-port 5055]
+                                       [--widget-port 8080] [--no-widget]
     python -m assistant.launcher shell
+
+`run` also serves the website chat widget (widget/) and its demo page on
+loopback, and allows the demo page's origin plus MISS_CORS_ORIGINS (exact
+origins, comma-separated) through CORS on the Rasa server.
 """
 import argparse
+import html
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence
 
@@ -171,20 +182,265 @@ def running_assistant(host: str = "127.0.0.1", port: Optional[int] = None,
                 stop(proc)
 
 
-def _serve(args: argparse.Namespace) -> int:
+# --- Website chat widget (widget/): static files, demo page and CORS origins ---
+
+WIDGET_DIR = PROJECT_ROOT / "widget"
+DEFAULT_WIDGET_PORT = 8080
+WIDGET_CONFIG_PATH = "/miss-widget-config.json"
+_WIDGET_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+}
+# scheme://host[:port] and nothing else: Rasa's CORS library treats strings with
+# *, ?, ] or \ as regular expressions, so none of those may get through.
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$")
+
+
+def browser_url(host: str, port: int) -> str:
+    """The URL a browser on this machine uses for a server bound to host:port."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def parse_origins(value: str) -> List[str]:
+    """Comma-separated exact origins (https://clinic.example), validated."""
+    origins = []
+    for item in (value or "").split(","):
+        origin = item.strip().rstrip("/")
+        if not origin:
+            continue
+        if not _ORIGIN.match(origin):
+            raise ValueError(
+                f"not an exact origin: {origin!r} (use scheme://host[:port], "
+                "e.g. https://www.clinic.example; '*' and patterns are not allowed)")
+        origins.append(origin.lower())
+    return origins
+
+
+def cors_origins(widget_origin: Optional[str] = None,
+                 configured: Optional[str] = None) -> List[str]:
+    """The demo page's origin (and its localhost alias) plus MISS_CORS_ORIGINS."""
+    if configured is None:
+        configured = os.environ.get("MISS_CORS_ORIGINS", "")
+    origins: List[str] = []
+    if widget_origin:
+        origins.append(widget_origin)
+        if widget_origin.startswith("http://127.0.0.1:"):
+            origins.append(widget_origin.replace("127.0.0.1", "localhost", 1))
+    origins += parse_origins(configured)
+    return list(dict.fromkeys(origins))
+
+
+def cors_args(origins: Sequence[str]) -> List[str]:
+    """`rasa run` arguments allowing exactly these origins (none: no CORS header at all)."""
+    return ["--cors", *origins] if origins else []
+
+
+def widget_config(rasa_url: str) -> Dict[str, object]:
+    """What the widget fetches at start: the server and the clinic's own details."""
+    import yaml
+
+    from actions.clinic import load_clinic
+
+    clinic = load_clinic()
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8")) or {}
+    greet = ((domain.get("responses") or {}).get("utter_greet") or [{}])[0]
+    suggestions = [{"title": str(b["title"]), "payload": str(b["payload"])}
+                   for b in greet.get("buttons") or [] if b.get("title") and b.get("payload")]
+    return {
+        "server": rasa_url,
+        "clinicName": clinic["clinic_name"],
+        "emergencyNumber": clinic["emergency_number"],
+        "suggestions": suggestions,
+    }
+
+
+def widget_file(url_path: str) -> Optional[Path]:
+    """The file under widget/ that a URL path names, if it may be served."""
+    parts = [p for p in urllib.parse.unquote(url_path).split("/") if p]
+    if not parts or any(p.startswith(".") or p == "node_modules" for p in parts):
+        return None
+    path = (WIDGET_DIR / Path(*parts)).resolve()
+    if WIDGET_DIR.resolve() not in path.parents or path.suffix not in _WIDGET_TYPES:
+        return None
+    return path if path.is_file() else None
+
+
+def render_demo_page(rasa_url: str) -> bytes:
+    """widget/demo/index.html with the Rasa URL and the clinic's details filled in."""
+    from actions.clinic import load_clinic
+
+    values = {**load_clinic(), "server": rasa_url}
+    page = (WIDGET_DIR / "demo" / "index.html").read_text("utf-8")
+    page = re.sub(r"\{\{(\w+)\}\}",
+                  lambda m: html.escape(values.get(m.group(1), m.group(0)), quote=True), page)
+    return page.encode("utf-8")
+
+
+class _WidgetHandler(BaseHTTPRequestHandler):
+    server_version = "miss-widget"
+    sys_version = ""
+    widget: "WidgetServer"
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._respond(send_body=False)
+
+    def _respond(self, send_body: bool) -> None:
+        path = urllib.parse.urlsplit(self.path).path
+        headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+        if path in ("/", "/demo"):
+            self.send_response(302)
+            self.send_header("Location", "/demo/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        try:
+            if path == WIDGET_CONFIG_PATH:
+                body = json.dumps(widget_config(self.widget.rasa_url)).encode("utf-8")
+                content_type = "application/json"
+                origin = self.headers.get("Origin", "")
+                if origin.lower() in self.widget.cors_origins:
+                    headers["Access-Control-Allow-Origin"] = origin
+                headers["Vary"] = "Origin"
+            elif path in ("/demo/", "/demo/index.html"):
+                body, content_type = render_demo_page(self.widget.rasa_url), _WIDGET_TYPES[".html"]
+            else:
+                file = widget_file(path)
+                if file is None:
+                    self.send_error(404)
+                    return
+                body, content_type = file.read_bytes(), _WIDGET_TYPES[file.suffix]
+        except Exception as error:  # a broken clinic.yml must not kill the server
+            self.log_error("cannot serve %s: %s", path, error)
+            self.send_error(500)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self.widget.verbose:
+            super().log_message(format, *args)
+
+
+@dataclass
+class WidgetServer:
+    """The widget's files and demo page, served from a thread of this process."""
+    httpd: ThreadingHTTPServer
+    rasa_url: str
+    cors_origins: List[str]
+    verbose: bool = False
+    thread: Optional[threading.Thread] = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return browser_url(str(host), int(port))
+
+    @property
+    def origin(self) -> str:
+        return self.url
+
+    @property
+    def demo_url(self) -> str:
+        return f"{self.url}/demo/"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+
+
+def start_widget_server(rasa_url: str, host: str = "127.0.0.1", port: int = DEFAULT_WIDGET_PORT,
+                        configured_origins: Optional[str] = None,
+                        verbose: bool = False) -> WidgetServer:
+    """Serves widget/ on host:port (0: a free port); the demo page talks to rasa_url.
+
+    Its ``cors_origins`` (demo origin + MISS_CORS_ORIGINS) are the ones to give
+    `rasa run` with ``cors_args``.
+    """
+    handler = type("WidgetHandler", (_WidgetHandler,), {})
+    httpd = ThreadingHTTPServer((host, port), handler)
+    httpd.daemon_threads = True
+    widget = WidgetServer(httpd, rasa_url, [], verbose)
+    try:
+        widget.cors_origins = cors_origins(widget.origin, configured_origins)
+    except ValueError:
+        httpd.server_close()
+        raise
+    handler.widget = widget
+    widget.thread = threading.Thread(target=httpd.serve_forever, name="miss-widget", daemon=True)
+    widget.thread.start()
+    return widget
+
+
+@contextmanager
+def serving_widget(rasa_url: str, host: str = "127.0.0.1", port: int = 0,
+                   configured_origins: Optional[str] = None) -> Iterator[WidgetServer]:
+    widget = start_widget_server(rasa_url, host, port, configured_origins)
+    try:
+        yield widget
+    finally:
+        widget.close()
+
+
+def _start_widget(args: argparse.Namespace) -> Optional[WidgetServer]:
+    """For `run`: the widget server, unless --no-widget."""
+    if args.no_widget:
+        return None
+    try:
+        return start_widget_server(browser_url(args.host, args.port), args.widget_host,
+                                   args.widget_port)
+    except OSError as error:
+        raise SystemExit(f"Cannot serve the website chat widget on {args.widget_host}:"
+                         f"{args.widget_port} ({error.strerror or error}): set MISS_WIDGET_PORT "
+                         "to a free port, or use --no-widget.")
+
+
+def _shell(args: argparse.Namespace) -> int:
+    """Rasa's own console client, talking to the same server and channel patients use."""
+    import asyncio
+    import uuid
+
+    from rasa.core.channels.console import record_messages
+
+    print("Starting the assistant for the shell (about 30 s)...", flush=True)
+    with running_assistant(port=args.port, action_port=args.action_port,
+                           log_dir=PROJECT_ROOT / "var" / "logs") as assistant:
+        asyncio.run(record_messages(sender_id=f"shell-{uuid.uuid4().hex[:8]}",
+                                    server_url=assistant.url))
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    widget = _start_widget(args)
+    origins = widget.cors_origins if widget else cors_origins()
     with tempfile.TemporaryDirectory() as tmp:
         actions = start_action_server(args.action_port)
         try:
             endpoints = write_endpoints(args.action_port, Path(tmp))
-            if args.command == "shell":
-                cmd = [str(VENV_BIN / "rasa"), "shell", "--model", str(MODEL),
-                       "--endpoints", str(endpoints), "--port", str(args.port)]
-                return subprocess.call(cmd, cwd=PROJECT_ROOT, env=base_env())
-            rasa = start_process(rasa_run_args(args.host, args.port, endpoints))
+            rasa = start_process(rasa_run_args(args.host, args.port, endpoints)
+                                 + cors_args(origins))
             try:
-                wait_for_http(f"http://{args.host}:{args.port}/", timeout=180, proc=rasa)
+                wait_for_http(f"{browser_url(args.host, args.port)}/", timeout=180, proc=rasa)
                 print(f"\nMISS assistant ready: REST channel at "
-                      f"http://{args.host}:{args.port}/webhooks/rest/webhook\n", flush=True)
+                      f"{browser_url(args.host, args.port)}/webhooks/rest/webhook", flush=True)
+                if widget:
+                    print(f"Website chat widget demo page: {widget.demo_url}", flush=True)
+                print(flush=True)
                 return rasa.wait()
             finally:
                 stop(rasa)
@@ -192,6 +448,8 @@ def _serve(args: argparse.Namespace) -> int:
             return 130
         finally:
             stop(actions)
+            if widget:
+                widget.close()
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -201,12 +459,22 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("MISS_PORT", "5005")))
     parser.add_argument("--action-port", type=int,
                         default=int(os.environ.get("MISS_ACTION_PORT", "5055")))
+    parser.add_argument("--widget-host", default=os.environ.get("MISS_WIDGET_HOST", "127.0.0.1"))
+    parser.add_argument("--widget-port", type=int,
+                        default=int(os.environ.get("MISS_WIDGET_PORT", DEFAULT_WIDGET_PORT)))
+    parser.add_argument("--no-widget", action="store_true",
+                        help="do not serve the website chat widget and its demo page")
     args = parser.parse_args(argv)
     if not MODEL.exists():
         print(f"No trained model at {MODEL}; run `make train` first.", file=sys.stderr)
         return 1
+    try:
+        cors_origins()
+    except ValueError as error:
+        print(f"MISS_CORS_ORIGINS: {error}", file=sys.stderr)
+        return 2
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    return _serve(args)
+    return _shell(args) if args.command == "shell" else _run(args)
 
 
 if __name__ == "__main__":

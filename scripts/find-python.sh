@@ -6,7 +6,7 @@ candidates=()
 [ -n "${PYTHON:-}" ] && candidates+=("$PYTHON")
 command -v python3.10 >/dev/null 2>&1 && candidates+=("$(command -v python3.10)")
 pyenv_root="${PYENV_ROOT:-$HOME/.pyenv}"
-for dir in "$pyenv_root"/versions/3.10*/bin /root/.pyenv/versions/3.10*/bin /usr/local/bin /usr/bin; do
+for dir in "$pyenv_root"/versions/3.10*/bin /usr/local/bin /usr/bin; do
   [ -x "$dir/python3.10" ] && candidates+=("$dir/python3.10")
   [ -x "$dir/python" ] && case "$dir" in */versions/3.10*) candidates+=("$dir/python");; esac
 done

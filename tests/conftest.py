@@ -48,3 +48,31 @@ class RestChat:
 @pytest.fixture
 def chat(assistant) -> RestChat:
     return RestChat(assistant.rest_webhook)
+
+
+# --- Action unit tests: a dispatcher, the domain, and a small tracker builder ---
+
+@pytest.fixture
+def dispatcher():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    return CollectingDispatcher()
+
+
+@pytest.fixture(scope="session")
+def domain() -> Dict:
+    import yaml
+
+    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def make_tracker(text: str, intent: str, entities: List[Dict] = ()):
+    """A tracker whose latest patient message is ``text``, understood as ``intent``."""
+    from rasa_sdk import Tracker
+
+    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0},
+              "entities": list(entities)}
+    return Tracker(sender_id="patient-test", slots={}, latest_message=latest,
+                   events=[{"event": "user", "text": text, "parse_data": latest}],
+                   paused=False, followup_action=None, active_loop={},
+                   latest_action_name="action_listen")

@@ -1,0 +1,455 @@
+"""Clinic SMS through Twilio: patients text questions, the assistant texts back.
+
+Twilio POSTs each incoming text to ``/webhooks/twilio_sms/webhook``; the reply
+goes back in the response as TwiML (``<Response><Message>…``), so the server
+needs no outbound access and no credentials beyond the auth token that checks
+the ``X-Twilio-Signature`` header.
+
+Differences from Rasa's built-in ``twilio`` channel:
+
+* Every request must carry a valid ``X-Twilio-Signature`` (HMAC-SHA1 of the
+  public webhook URL and the form fields with the auth token, checked with
+  ``twilio.request_validator.RequestValidator``); anything else gets 403 and
+  never reaches the conversation.
+* No ``Body``, an empty one or an attachment alone gets a short reply, never 500.
+* Buttons become "Reply 1 for …" lines; a reply of "1" is mapped back to the
+  payload of the first button the assistant offered in that conversation.
+* Replies are plain GSM-7 text, split at sentence boundaries, within a segment
+  budget (channels/sms_text.py, limits in knowledge/sms.yml).
+* STOP/START/HELP are answered here; opt-outs are kept in SQLite
+  (``$MISS_DATA_DIR/sms_optouts.sqlite3``) under a keyed hash of the number.
+* The phone number is only ever used as a keyed hash: the Rasa conversation id
+  is ``sms-`` + HMAC-SHA256(number), and logs show the number masked.
+
+Configuration: see the README section "Clinic SMS (Twilio)".
+"""
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Mapping, Optional, Text
+from urllib.parse import parse_qsl
+
+import yaml
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from actions.clinic import load_clinic
+from actions.paths import knowledge_dir
+from channels.guard import clean_message
+from channels.sms_text import (
+    keyword,
+    mask_number,
+    menu_lines,
+    numbered_choice,
+    pack_messages,
+    to_sms_text,
+)
+
+logger = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SMS_FILE = "sms.yml"
+OPTOUT_DB = "sms_optouts.sqlite3"
+HASH_KEY_FILE = "sms_hash_key"
+HASH_KEY_ENV = "MISS_SMS_HASH_KEY"
+# A Twilio webhook is a few hundred bytes (Body is at most 1600 characters).
+MAX_REQUEST_BYTES = 64 * 1024
+
+DEFAULT_ENV_NAMES = {
+    "account_sid_env": "TWILIO_ACCOUNT_SID",
+    "auth_token_env": "TWILIO_AUTH_TOKEN",
+    "number_env": "TWILIO_NUMBER",
+    "webhook_url_env": "TWILIO_WEBHOOK_URL",
+}
+
+
+def data_dir() -> Path:
+    """Where the channel keeps its state ($MISS_DATA_DIR, default <project>/var)."""
+    return Path(os.environ.get("MISS_DATA_DIR") or PROJECT_ROOT / "var")
+
+
+def _ensure_dir(path: Path) -> Path:
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def hash_key(directory: Optional[Path] = None) -> bytes:
+    """The key for hashing phone numbers: $MISS_SMS_HASH_KEY, else one made once and kept.
+
+    The key must not change, or opt-outs and conversations are no longer found:
+    it is kept beside the opt-out database rather than derived from the auth token,
+    which a clinic may rotate.
+    """
+    configured = os.environ.get(HASH_KEY_ENV, "").strip()
+    if configured:
+        return configured.encode("utf-8")
+    path = _ensure_dir(directory or data_dir()) / HASH_KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text(encoding="ascii").strip().encode("utf-8")
+
+
+def normalise_number(number: str) -> str:
+    """"+1 (555) 010-0123" and "+15550100123" are the same number; other senders stay as they are."""
+    compact = "".join(number.split())
+    if compact.startswith("+") and all(c.isdigit() or c in "()-." for c in compact[1:]):
+        return "+" + "".join(c for c in compact if c.isdigit())
+    return compact
+
+
+def conversation_key(number: str, key: bytes) -> str:
+    """The Rasa conversation id for a phone number: the number itself never leaves the channel."""
+    digest = hmac.new(key, normalise_number(number).encode("utf-8"), hashlib.sha256)
+    return "sms-" + digest.hexdigest()[:32]
+
+
+class OptOutStore:
+    """Numbers (as conversation keys) that texted STOP, in SQLite so that they outlive restarts."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        _ensure_dir(self.path.parent)
+        with closing(self._connect()) as db, db:
+            db.execute("CREATE TABLE IF NOT EXISTS optouts ("
+                       " conversation_key TEXT PRIMARY KEY,"
+                       " opted_out_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=10)
+
+    def is_opted_out(self, key: str) -> bool:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT 1 FROM optouts WHERE conversation_key = ?", (key,)).fetchone()
+        return row is not None
+
+    def opt_out(self, key: str) -> bool:
+        """True if the number was not opted out before."""
+        with closing(self._connect()) as db, db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO optouts (conversation_key) VALUES (?)", (key,))
+            return cursor.rowcount == 1
+
+    def opt_in(self, key: str) -> bool:
+        """True if the number was opted out before."""
+        with closing(self._connect()) as db, db:
+            return db.execute(
+                "DELETE FROM optouts WHERE conversation_key = ?", (key,)).rowcount == 1
+
+
+@dataclass(frozen=True)
+class SmsConfig:
+    """knowledge/sms.yml with the clinic's details filled in."""
+
+    texts: Mapping[str, str]
+    menu_line: str
+    stop_words: FrozenSet[str]
+    start_words: FrozenSet[str]
+    start_when_opted_out: FrozenSet[str]
+    help_words: FrozenSet[str]
+    urgent_responses: FrozenSet[str]
+    segments_per_message: int
+    segments_per_reply: int
+
+    TEXT_KEYS = ("first_message", "help", "stop_confirmation", "start_confirmation",
+                 "media_only", "media_ignored", "unavailable")
+
+    @classmethod
+    def load(cls, path: Optional[Path] = None,
+             clinic: Optional[Mapping[str, str]] = None) -> "SmsConfig":
+        path = Path(path or knowledge_dir() / SMS_FILE)
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        clinic = dict(clinic or load_clinic())
+        texts = data.get("texts") or {}
+        missing = [k for k in cls.TEXT_KEYS + ("menu_line",) if not str(texts.get(k) or "").strip()]
+        if missing:
+            raise ValueError(f"{path} is missing texts: {', '.join(missing)}")
+        keywords = data.get("keywords") or {}
+        limits = data.get("limits") or {}
+
+        def words(name: str) -> FrozenSet[str]:
+            return frozenset(keyword(str(w)) for w in keywords.get(name) or [])
+
+        return cls(
+            texts={k: to_sms_text(str(texts[k]).format(**clinic)) for k in cls.TEXT_KEYS},
+            menu_line=str(texts["menu_line"]),
+            stop_words=words("stop"),
+            start_words=words("start"),
+            start_when_opted_out=words("start_when_opted_out"),
+            help_words=words("help"),
+            urgent_responses=frozenset(data.get("urgent_responses") or []),
+            segments_per_message=int(limits.get("segments_per_message", 3)),
+            segments_per_reply=int(limits.get("segments_per_reply", 6)),
+        )
+
+
+def render_reply(bot_messages: List[Dict[str, Any]], config: SmsConfig,
+                 first_in_conversation: bool = False, had_media: bool = False) -> List[str]:
+    """The assistant's messages for one turn as the SMS messages to send.
+
+    Buttons are numbered across the whole turn, in the order the assistant sent
+    them, as ``offered_payloads`` numbers them when the patient answers.
+    """
+    urgent: List[str] = []
+    parts: List[str] = []
+    number = 1
+    for message in bot_messages:
+        text = to_sms_text(message.get("text"))
+        buttons = [b for b in message.get("buttons") or [] if b.get("payload")]
+        lines = menu_lines(buttons, config.menu_line, start=number)
+        number += len(buttons)
+        part = "\n".join([text] + lines if text else lines)
+        if not part:
+            continue
+        (urgent if message.get("utter_action") in config.urgent_responses else parts).append(part)
+    notice = [config.texts["first_message"]] if first_in_conversation else []
+    media = [config.texts["media_ignored"]] if had_media else []
+    return pack_messages(urgent + notice + parts + media,
+                         config.segments_per_message, config.segments_per_reply)
+
+
+class SmsCollector(OutputChannel):
+    """Keeps the assistant's messages for one turn, to send back as TwiML."""
+
+    def __init__(self) -> None:
+        self.messages: List[Dict[str, Any]] = []
+
+    @classmethod
+    def name(cls) -> Text:
+        return TwilioSmsInput.name()
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.messages.append(dict(message))
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        self.messages.append({"text": text})
+
+
+class _Form(dict):
+    """Form fields as name -> [values]; ``getlist`` is what RequestValidator looks for."""
+
+    def getlist(self, name: str) -> List[str]:
+        return self[name]
+
+    def first(self, name: str) -> Optional[str]:
+        values = self.get(name)
+        return values[0] if values else None
+
+
+def parse_form(body: bytes) -> _Form:
+    """The urlencoded body as Twilio signs it; bytes that are not UTF-8 become U+FFFD."""
+    form = _Form()
+    text = body.decode("utf-8", errors="replace")
+    for name, value in parse_qsl(text, keep_blank_values=True, encoding="utf-8",
+                                 errors="replace"):
+        form.setdefault(name, []).append(value)
+    return form
+
+
+class TwilioSmsInput(InputChannel):
+    """Twilio SMS webhook with signature check, TwiML replies and carrier keywords."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "twilio_sms"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        """Reads the settings from the environment variables credentials.yml names.
+
+        Without them the channel is off and its webhook answers 503, so that an
+        assistant without SMS starts as before; it never runs without the check.
+        """
+        names = {**DEFAULT_ENV_NAMES,
+                 **{k: v for k, v in (credentials or {}).items() if v}}
+        values = {k: os.environ.get(str(v), "").strip() for k, v in names.items()}
+        required = ("account_sid_env", "auth_token_env", "number_env")
+        missing = [str(names[k]) for k in required if not values[k]]
+        if len(missing) == len(required):
+            logger.info("Twilio SMS channel is off: %s are not set.", ", ".join(missing))
+            return cls(None, None, None)
+        if missing:
+            logger.error("Twilio SMS channel is off: %s not set.", ", ".join(missing))
+            return cls(None, None, None)
+        return cls(values["account_sid_env"], values["auth_token_env"], values["number_env"],
+                   webhook_url=values["webhook_url_env"] or None)
+
+    def __init__(self, account_sid: Optional[str], auth_token: Optional[str],
+                 clinic_number: Optional[str], webhook_url: Optional[str] = None,
+                 config: Optional[SmsConfig] = None, optouts: Optional[OptOutStore] = None,
+                 number_key: Optional[bytes] = None) -> None:
+        self.account_sid = account_sid
+        self.clinic_number = normalise_number(clinic_number) if clinic_number else None
+        self.webhook_url = webhook_url
+        self.validator = RequestValidator(auth_token) if auth_token else None
+        self.enabled = bool(account_sid and auth_token and clinic_number)
+        self.config = config
+        self.optouts = optouts
+        self.number_key = number_key
+        if self.enabled:
+            self.config = config or SmsConfig.load()
+            self.optouts = optouts or OptOutStore(_ensure_dir(data_dir()) / OPTOUT_DB)
+            self.number_key = number_key or hash_key()
+            logger.info("Twilio SMS channel on for %s, signatures checked against %s.",
+                        mask_number(self.clinic_number), self.webhook_url or "the request URL")
+
+    def get_output_channel(self) -> OutputChannel:
+        return SmsCollector()
+
+    # --- checks -------------------------------------------------------------
+
+    def signed_url(self, request: Request) -> str:
+        """The URL Twilio signed: $TWILIO_WEBHOOK_URL behind a proxy, else the one requested."""
+        if not self.webhook_url:
+            return request.url
+        if request.query_string and "?" not in self.webhook_url:
+            return f"{self.webhook_url}?{request.query_string}"
+        return self.webhook_url
+
+    def is_from_twilio(self, request: Request, form: _Form) -> bool:
+        signature = request.headers.get("X-Twilio-Signature", "")
+        if not signature or self.validator is None:
+            return False
+        try:
+            valid = self.validator.validate(self.signed_url(request), form, signature)
+        except Exception:  # a malformed URL or signature is simply not valid
+            valid = False
+        if not valid:
+            return False
+        sid_ok = hmac.compare_digest((form.first("AccountSid") or "").encode("utf-8"),
+                                     (self.account_sid or "").encode("utf-8"))
+        to_ok = normalise_number(form.first("To") or "") == self.clinic_number
+        return sid_ok and to_ok
+
+    # --- the conversation ---------------------------------------------------
+
+    @staticmethod
+    async def _tracker(request: Request, sender_id: str):
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is None or agent.tracker_store is None:
+            return None
+        return await agent.tracker_store.retrieve(sender_id)
+
+    async def offered_payloads(self, request: Request, sender_id: str) -> List[str]:
+        """The button payloads of the assistant's last turn, numbered as render_reply did."""
+        try:
+            tracker = await self._tracker(request, sender_id)
+        except Exception:
+            logger.exception("Could not read the conversation for a numbered reply.")
+            return []
+        payloads: List[str] = []
+        for event in reversed(list(tracker.events) if tracker else []):
+            if event.type_name == "user":
+                break
+            if event.type_name == "bot":
+                buttons = (event.data or {}).get("buttons") or []
+                payloads[:0] = [b["payload"] for b in buttons if b.get("payload")]
+        return payloads
+
+    async def is_first_turn(self, request: Request, sender_id: str) -> bool:
+        """True when the message just handled opened the conversation (Rasa session)."""
+        try:
+            tracker = await self._tracker(request, sender_id)
+        except Exception:
+            logger.exception("Could not read the conversation; sending the notice to be safe.")
+            return True
+        if tracker is None:
+            return True
+        return sum(1 for e in tracker.events if e.type_name == "user") <= 1
+
+    async def handle_text(self, request: Request, form: _Form, sender_id: str,
+                          on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> List[str]:
+        config = self.config
+        assert config is not None and self.optouts is not None
+        body = form.first("Body")
+        word = keyword(body)
+        try:
+            has_media = int(form.first("NumMedia") or 0) > 0
+        except ValueError:
+            has_media = False
+
+        if word in config.stop_words:
+            if self.optouts.opt_out(sender_id):
+                logger.info("SMS %s opted out.", sender_id)
+                return [config.texts["stop_confirmation"]]
+            return []
+        opted_out = self.optouts.is_opted_out(sender_id)
+        if word in config.start_words or (opted_out and word in config.start_when_opted_out):
+            if self.optouts.opt_in(sender_id):
+                logger.info("SMS %s opted back in.", sender_id)
+            return [config.texts["start_confirmation"]]
+        if word in config.help_words:
+            return [config.texts["help"]]
+        if opted_out:
+            logger.info("SMS %s is opted out: not answered.", sender_id)
+            return []
+        if has_media and not (body or "").strip():
+            return [config.texts["media_only"]]
+
+        text = body
+        choice = numbered_choice(body)
+        if choice is not None:
+            payloads = await self.offered_payloads(request, sender_id)
+            if choice <= len(payloads):
+                text = payloads[choice - 1]
+        collector = SmsCollector()
+        await on_new_message(UserMessage(
+            clean_message(text), collector, sender_id, input_channel=self.name()))
+        if not collector.messages:
+            return [config.texts["unavailable"]]
+        first = await self.is_first_turn(request, sender_id)
+        return render_reply(collector.messages, config, first, has_media)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("twilio_sms_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.enabled else "not configured"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.enabled:
+                return response.text("The SMS channel is not configured.", status=503)
+            body = request.body or b""
+            if len(body) > MAX_REQUEST_BYTES:
+                return response.text("Request too large.", status=413)
+            form = parse_form(body)
+            if not self.is_from_twilio(request, form):
+                logger.warning("Rejected an SMS webhook request without a valid Twilio signature.")
+                return response.text("Invalid Twilio signature.", status=403)
+            number = (form.first("From") or "").strip()
+            if not number:
+                return response.text("'From' is required.", status=400)
+            assert self.number_key is not None and self.config is not None
+            sender_id = conversation_key(number, self.number_key)
+            logger.info("SMS from %s (conversation %s).", mask_number(number), sender_id)
+            try:
+                messages = await self.handle_text(request, form, sender_id, on_new_message)
+            except Exception:
+                logger.exception("SMS for conversation %s failed.", sender_id)
+                messages = [self.config.texts["unavailable"]]
+            return twiml(messages)
+
+        return webhook
+
+
+def twiml(messages: List[str]) -> HTTPResponse:
+    reply = MessagingResponse()
+    for message in messages:
+        reply.message(message)
+    return response.text(str(reply), content_type="application/xml; charset=utf-8")

@@ -1,0 +1,97 @@
+"""A TF-IDF + logistic-regression intent model, kept as plain arrays.
+
+Pure numpy/scipy/scikit-learn, no Rasa: the Rasa component in
+``miss_nlp.components`` wraps it. Word n-grams run over spaCy lemmas (so "hurts",
+"hurting" and "hurt" are one feature), character n-grams over the raw lowercased
+text (so typos still share most of their features).
+"""
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Sequence, Tuple
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (2, 5)
+
+
+def _vectorizers(word_vocab=None, char_vocab=None) -> Tuple[CountVectorizer, CountVectorizer]:
+    words = CountVectorizer(ngram_range=WORD_NGRAMS, token_pattern=r"(?u)\b\w+\b",
+                            vocabulary=word_vocab)
+    chars = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, vocabulary=char_vocab)
+    return words, chars
+
+
+def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear tf times idf, rows scaled to unit length (as TfidfVectorizer does)."""
+    tf = counts.astype(np.float64).tocsr()
+    tf.data = 1.0 + np.log(tf.data)
+    weighted = tf.multiply(idf).tocsr()
+    norms = np.sqrt(weighted.multiply(weighted).sum(axis=1)).A.ravel()
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(weighted.multiply(1.0 / norms[:, None]))
+
+
+@dataclass
+class LinearIntentModel:
+    classes: List[str]
+    word_vocab: Dict[str, int]
+    char_vocab: Dict[str, int]
+    word_idf: np.ndarray
+    char_idf: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    @classmethod
+    def fit(cls, lemma_texts: Sequence[str], raw_texts: Sequence[str],
+            labels: Sequence[str], c: float = 10.0, seed: int = 42) -> "LinearIntentModel":
+        idf_words = TfidfVectorizer(ngram_range=WORD_NGRAMS, token_pattern=r"(?u)\b\w+\b",
+                                    sublinear_tf=True).fit(lemma_texts)
+        idf_chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS,
+                                    sublinear_tf=True).fit(raw_texts)
+        model = cls(
+            classes=[], word_vocab={k: int(v) for k, v in idf_words.vocabulary_.items()},
+            char_vocab={k: int(v) for k, v in idf_chars.vocabulary_.items()},
+            word_idf=idf_words.idf_, char_idf=idf_chars.idf_,
+            coef=np.zeros(0), intercept=np.zeros(0),
+        )
+        features = model.features(lemma_texts, raw_texts)
+        clf = LogisticRegression(C=c, max_iter=3000, random_state=seed)
+        clf.fit(features, list(labels))
+        model.classes = [str(c) for c in clf.classes_]
+        model.coef, model.intercept = clf.coef_, clf.intercept_
+        return model
+
+    def features(self, lemma_texts: Sequence[str], raw_texts: Sequence[str]) -> sparse.csr_matrix:
+        words, chars = _vectorizers(self.word_vocab, self.char_vocab)
+        return sparse.hstack([
+            _tfidf(words.transform(lemma_texts), self.word_idf),
+            _tfidf(chars.transform(raw_texts), self.char_idf),
+        ]).tocsr()
+
+    def predict_proba(self, lemma_texts: Sequence[str], raw_texts: Sequence[str]) -> np.ndarray:
+        scores = self.features(lemma_texts, raw_texts) @ self.coef.T + self.intercept
+        scores = np.asarray(scores)
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def save(self, directory: Path) -> None:
+        (directory / "linear_intents.json").write_text(json.dumps(
+            {"classes": self.classes, "word_vocab": self.word_vocab,
+             "char_vocab": self.char_vocab}), encoding="utf-8")
+        np.savez(directory / "linear_intents.npz", word_idf=self.word_idf,
+                 char_idf=self.char_idf, coef=self.coef, intercept=self.intercept)
+
+    @classmethod
+    def load(cls, directory: Path) -> "LinearIntentModel":
+        meta = json.loads((directory / "linear_intents.json").read_text(encoding="utf-8"))
+        arrays = np.load(directory / "linear_intents.npz")
+        return cls(classes=meta["classes"], word_vocab=meta["word_vocab"],
+                   char_vocab=meta["char_vocab"], word_idf=arrays["word_idf"],
+                   char_idf=arrays["char_idf"], coef=arrays["coef"],
+                   intercept=arrays["intercept"])

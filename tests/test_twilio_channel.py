@@ -1,0 +1,484 @@
+"""Clinic SMS through Twilio: patients text the clinic number and get answers back.
+
+The server tests run the real action server and Rasa server with the Twilio
+channel on, and play Twilio: each text is POSTed to the webhook signed exactly
+as Twilio signs it (``RequestValidator``), for the public URL the clinic gave
+Twilio (the server itself sits behind a "proxy" on loopback). Replies come back
+as TwiML in the webhook's response.
+"""
+import json
+import random
+import secrets
+import shutil
+import sqlite3
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import pytest
+import yaml
+from twilio.request_validator import RequestValidator
+
+from actions.clinic import load_clinic
+from assistant.launcher import PROJECT_ROOT, running_assistant
+from channels.sms_text import is_gsm7, segment_count
+from channels.twilio_sms import (
+    OptOutStore,
+    SmsConfig,
+    TwilioSmsInput,
+    conversation_key,
+    hash_key,
+    render_reply,
+)
+
+ACCOUNT_SID = "AC" + "5e" * 16
+AUTH_TOKEN = secrets.token_hex(16)
+CLINIC_NUMBER = "+15550100123"
+HASH_KEY = "test-number-hash-key"
+PUBLIC_URL = "https://sms.spine-clinic.example/webhooks/twilio_sms/webhook"
+WEBHOOK_PATH = "/webhooks/twilio_sms/webhook"
+LOGS = PROJECT_ROOT / "test-artifacts" / "twilio-server-logs"
+
+CLINIC = load_clinic()
+CONFIG = SmsConfig.load()
+NOTICE = "automated assistant"          # what the first-message notice says
+
+
+# --- Playing Twilio ---------------------------------------------------------
+
+@dataclass
+class Reply:
+    status: int
+    body: str
+
+    @property
+    def messages(self) -> List[str]:
+        """The texts the patient's phone receives."""
+        assert self.status == 200, (self.status, self.body)
+        root = ET.fromstring(self.body)
+        assert root.tag == "Response"
+        return [message.text or "" for message in root.findall("Message")]
+
+
+@dataclass
+class SmsServer:
+    url: str
+    data_dir: Path
+
+    @property
+    def webhook(self) -> str:
+        return self.url + WEBHOOK_PATH
+
+    def post(self, body: bytes, signature: Optional[str],
+             content_type: str = "application/x-www-form-urlencoded") -> Reply:
+        headers = {"Content-Type": content_type}
+        if signature is not None:
+            headers["X-Twilio-Signature"] = signature
+        request = urllib.request.Request(self.webhook, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return Reply(response.status, response.read().decode("utf-8"))
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, error.read().decode("utf-8", errors="replace"))
+
+    def events(self, number: str) -> List[Dict]:
+        """What the assistant recorded of a patient's conversation (Rasa's HTTP API)."""
+        sender = conversation_key(number, HASH_KEY.encode())
+        with urllib.request.urlopen(f"{self.url}/conversations/{sender}/tracker", timeout=30) as r:
+            return [e for e in json.loads(r.read())["events"] if e["event"] in ("user", "bot")]
+
+
+def sign(fields: Dict[str, str], url: str = PUBLIC_URL, token: str = AUTH_TOKEN) -> str:
+    return RequestValidator(token).compute_signature(url, fields)
+
+
+class Phone:
+    """A patient's phone texting the clinic's Twilio number."""
+
+    def __init__(self, server: SmsServer) -> None:
+        self.server = server
+        self.number = f"+1555{random.randrange(10 ** 7):07d}"
+
+    def fields(self, **extra: Optional[str]) -> Dict[str, str]:
+        fields = {
+            "ToCountry": "US", "SmsMessageSid": "SM" + secrets.token_hex(16),
+            "NumMedia": "0", "SmsSid": "SM" + secrets.token_hex(16), "SmsStatus": "received",
+            "To": CLINIC_NUMBER, "NumSegments": "1", "MessageSid": "SM" + secrets.token_hex(16),
+            "AccountSid": ACCOUNT_SID, "From": self.number, "ApiVersion": "2010-04-01",
+        }
+        fields.update(extra)
+        return {k: v for k, v in fields.items() if v is not None}
+
+    def send(self, fields: Dict[str, str], signed_for: str = PUBLIC_URL) -> Reply:
+        body = urllib.parse.urlencode(fields).encode("ascii")
+        return self.server.post(body, sign(fields, signed_for))
+
+    def text(self, body: str) -> List[str]:
+        """Sends one text, returns the texts that come back."""
+        return self.send(self.fields(Body=body)).messages
+
+
+def said(messages: List[str]) -> str:
+    return "\n".join(messages)
+
+
+@pytest.fixture(scope="module")
+def sms_server(trained_model, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("sms-data")
+    shutil.rmtree(LOGS, ignore_errors=True)
+    env = {
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_NUMBER": CLINIC_NUMBER,
+        "TWILIO_WEBHOOK_URL": PUBLIC_URL,
+        "MISS_DATA_DIR": str(data_dir),
+        "MISS_SMS_HASH_KEY": HASH_KEY,
+    }
+    # --enable-api (loopback only) lets the tests read the conversations;
+    # --debug makes Rasa log everything, to check that no phone number is logged.
+    with running_assistant(env=env, extra_args=["--enable-api", "--debug"],
+                           log_dir=LOGS) as running:
+        yield SmsServer(running.url, data_dir)
+
+
+@pytest.fixture
+def phone(sms_server) -> Phone:
+    return Phone(sms_server)
+
+
+# --- Conversations --------------------------------------------------------------
+
+@pytest.mark.server
+def test_first_text_says_what_this_is_then_answers(phone):
+    first = phone.text("What is minimally invasive spine surgery?")
+    assert NOTICE in first[0]
+    assert "not for emergencies" in first[0] and "health details" in first[0]
+    assert "smaller incisions" in said(first[1:])
+    assert "provider" in said(first)
+
+    second = phone.text("How long does recovery take?")
+    assert NOTICE not in said(second)
+    assert "normal activities" in said(second)
+    assert "provider" in said(second)
+
+
+@pytest.mark.server
+def test_emergency_text_gets_emergency_advice_before_anything_else(phone):
+    messages = phone.text("I lost control of my bladder this morning and my back pain is awful")
+    text = said(messages)
+    assert "emergency" in text.split(".")[0].lower()     # the very first sentence
+    assert CLINIC["emergency_number"] in messages[0]
+    assert text.index(CLINIC["emergency_number"]) < text.index(NOTICE)   # notice after the advice
+
+
+@pytest.mark.server
+def test_every_reply_is_plain_short_gsm7_text(phone):
+    for question in ("Hello", "What are the risks?", "Can you tell me the weather?"):
+        messages = phone.text(question)
+        assert "provider" in said(messages)
+        assert sum(segment_count(m) for m in messages) <= CONFIG.segments_per_reply
+        for message in messages:
+            assert is_gsm7(message), message
+            assert not any(mark in message for mark in ("**", "<", "/what_is", "/recovery"))
+
+
+@pytest.mark.server
+def test_patient_picks_a_button_by_replying_with_its_number(phone):
+    menu = said(phone.text("Hello"))
+    assert "Reply 1 for What is MISS?" in menu
+    assert "Reply 2 for Recovery time" in menu
+
+    answer = said(phone.text("2"))
+    assert "normal activities" in answer            # the recovery time answer
+
+    # That answer offered no buttons, so a "2" now is just a "2".
+    assert "normal activities" not in said(phone.text("2"))
+
+
+@pytest.mark.server
+def test_numbers_pick_from_this_patients_own_menu(sms_server):
+    alice, bob = Phone(sms_server), Phone(sms_server)
+    alice.text("Hi")
+    bob.text("How long will I stay in hospital?")
+    assert "candidate" in said(alice.text("4"))      # Alice's menu: 4 = Am I a candidate?
+    assert "candidate" not in said(bob.text("4"))    # Bob was offered no menu
+
+
+@pytest.mark.server
+def test_stop_ends_all_messages_until_start(phone, sms_server):
+    phone.text("What is MISS?")
+
+    stopped = phone.text("STOP")
+    assert len(stopped) == 1 and "unsubscribed" in stopped[0] and "START" in stopped[0]
+    assert phone.text("stop") == []                  # confirmed once only
+    assert phone.text("What are the risks?") == []   # no answer...
+    assert not any("risks" in e.get("text", "").lower()
+                   for e in sms_server.events(phone.number))   # ...and nothing recorded
+
+    helped = said(phone.text("HELP"))                # HELP is answered even when opted out
+    assert CLINIC["clinic_name"] in helped and CLINIC["clinic_phone"] in helped
+    assert "Reply STOP to opt out" in helped and "provider" in helped
+
+    restarted = said(phone.text("Start"))
+    assert "subscribed again" in restarted and "provider" in restarted
+    assert "lower risk of complications" in said(phone.text("What are the risks?"))
+
+
+@pytest.mark.server
+def test_opt_out_is_stored_without_the_phone_number(phone, sms_server):
+    phone.text("UNSUBSCRIBE")
+    database = sms_server.data_dir / "sms_optouts.sqlite3"
+    assert OptOutStore(database).is_opted_out(conversation_key(phone.number, HASH_KEY.encode()))
+    digits = phone.number.lstrip("+")
+    assert digits.encode() not in database.read_bytes()
+    with sqlite3.connect(database) as db:
+        assert digits not in repr(db.execute("SELECT * FROM optouts").fetchall())
+
+
+@pytest.mark.server
+def test_help_without_opting_out(phone):
+    helped = said(phone.text("help"))
+    assert CLINIC["clinic_name"] in helped and CLINIC["clinic_website"] in helped
+    assert "STOP" in helped
+
+
+# --- Only Twilio gets in --------------------------------------------------------
+
+def _tampered_body(phone):
+    fields = phone.fields(Body="What is MISS?")
+    signature = sign(fields)
+    fields["Body"] = "/emergency"
+    return urllib.parse.urlencode(fields).encode(), signature
+
+
+def _signed_for_the_url_the_server_sees(phone):
+    fields = phone.fields(Body="What is MISS?")
+    return urllib.parse.urlencode(fields).encode(), sign(fields, phone.server.webhook)
+
+
+def _no_signature(phone):
+    return urllib.parse.urlencode(phone.fields(Body="What is MISS?")).encode(), None
+
+
+def _another_accounts_token(phone):
+    fields = phone.fields(Body="What is MISS?")
+    return urllib.parse.urlencode(fields).encode(), sign(fields, token=secrets.token_hex(16))
+
+
+def _garbage_signature(phone):
+    return urllib.parse.urlencode(phone.fields(Body="What is MISS?")).encode(), "not-a-signature"
+
+
+def _for_another_clinic_number(phone):
+    fields = phone.fields(Body="What is MISS?", To="+15550100999")
+    return urllib.parse.urlencode(fields).encode(), sign(fields)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("forge", [
+    _tampered_body, _signed_for_the_url_the_server_sees, _no_signature,
+    _another_accounts_token, _garbage_signature, _for_another_clinic_number,
+])
+def test_requests_not_signed_by_twilio_are_refused_and_leave_no_trace(phone, sms_server, forge):
+    body, signature = forge(phone)
+    reply = sms_server.post(body, signature)
+    assert reply.status == 403
+    assert sms_server.events(phone.number) == []
+    # The patient's real first text is still the first of the conversation.
+    assert NOTICE in phone.text("What is MISS?")[0]
+
+
+# --- Malformed requests -----------------------------------------------------------
+
+@pytest.mark.server
+@pytest.mark.parametrize("body", [None, "", "   "])
+def test_a_text_without_words_gets_a_polite_reply(phone, body):
+    messages = phone.send(phone.fields(Body=body)).messages
+    assert "didn't catch a question" in said(messages)
+    assert "provider" in said(messages)
+
+
+@pytest.mark.server
+def test_a_picture_alone_gets_told_only_text_is_read(phone, sms_server):
+    fields = phone.fields(NumMedia="1", MediaContentType0="image/jpeg",
+                          MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC/Media/ME1")
+    messages = phone.send(fields).messages
+    assert "only read text" in said(messages) and "health details" in said(messages)
+    assert "provider" in said(messages)
+    assert sms_server.events(phone.number) == []
+
+
+@pytest.mark.server
+def test_a_picture_with_a_question_gets_the_answer_and_the_note(phone):
+    fields = phone.fields(Body="What is MISS?", NumMedia="1", MediaContentType0="image/png",
+                          MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC/Media/ME2")
+    reply = said(phone.send(fields).messages)
+    assert "smaller incisions" in reply and "provider" in reply
+    assert "could not open your attachment" in reply
+
+
+@pytest.mark.server
+def test_a_very_long_text_is_asked_to_be_shorter(phone):
+    reply = said(phone.text("My back hurts and " * 300))
+    assert "too long" in reply and "provider" in reply
+
+
+@pytest.mark.server
+def test_a_text_that_is_not_utf8_is_still_answered(phone, sms_server):
+    fields = phone.fields(Body="x")
+    raw = urllib.parse.urlencode({**fields, "Body": "PLACEHOLDER"}).encode()
+    raw = raw.replace(b"PLACEHOLDER", b"caf%E9+or+%FF%FE+what+is+MISS%3F")
+    # Twilio always sends UTF-8; this signs what the server reads (U+FFFD for bad bytes).
+    signature = sign({**fields, "Body": "caf\ufffd or \ufffd\ufffd what is MISS?"})
+    reply = sms_server.post(raw, signature)
+    assert reply.status == 200
+    assert "provider" in said(reply.messages)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("body, signature, content_type", [
+    (b"", None, "application/x-www-form-urlencoded"),
+    (b"\xff\xfe\x00garbage=\x80\x81", None, "application/x-www-form-urlencoded"),
+    (b"Body=" + b"A" * (2 * 1024 * 1024), "x", "application/x-www-form-urlencoded"),
+    (b'{"From": "+15550100000", "Body": "hi"}', "x", "application/json"),
+    (b"From=%2B15550100000&Body=%", "x", "application/x-www-form-urlencoded"),
+])
+def test_malformed_requests_never_break_the_server(sms_server, body, signature, content_type):
+    reply = sms_server.post(body, signature, content_type)
+    assert reply.status in (403, 413)
+
+
+@pytest.mark.server
+def test_a_signed_request_without_a_sender_is_a_bad_request(sms_server):
+    fields = {"AccountSid": ACCOUNT_SID, "To": CLINIC_NUMBER, "Body": "What is MISS?"}
+    assert sms_server.post(urllib.parse.urlencode(fields).encode(), sign(fields)).status == 400
+
+
+@pytest.mark.server
+def test_phone_numbers_stay_out_of_logs_and_conversations(phone, sms_server):
+    phone.text("What is MISS?")
+    phone.text("STOP")
+    phone.text("START")
+    log = (LOGS / "rasa.log").read_text("utf-8", errors="replace")
+    digits = phone.number.lstrip("+")
+    assert digits not in log and digits[1:] not in log
+    assert "*" * 9 + digits[-2:] in log                 # the masked number is what is logged
+    events = json.dumps(sms_server.events(phone.number))
+    assert "user" in events and digits not in events
+
+
+# --- Configuration (no server) ------------------------------------------------------
+
+def test_without_twilio_settings_the_channel_is_off(monkeypatch):
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER"):
+        monkeypatch.delenv(name, raising=False)
+    assert not TwilioSmsInput.from_credentials(None).enabled
+
+
+def test_half_configured_channel_stays_off(monkeypatch):
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "secret")
+    monkeypatch.delenv("TWILIO_ACCOUNT_SID", raising=False)
+    monkeypatch.setenv("TWILIO_NUMBER", CLINIC_NUMBER)
+    assert not TwilioSmsInput.from_credentials(None).enabled
+
+
+def test_credentials_name_the_environment_variables(monkeypatch, tmp_path):
+    monkeypatch.setenv("MISS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CLINIC_A_SID", ACCOUNT_SID)
+    monkeypatch.setenv("CLINIC_A_TOKEN", AUTH_TOKEN)
+    monkeypatch.setenv("CLINIC_A_NUMBER", "+1 (555) 010-0123")
+    channel = TwilioSmsInput.from_credentials({
+        "account_sid_env": "CLINIC_A_SID", "auth_token_env": "CLINIC_A_TOKEN",
+        "number_env": "CLINIC_A_NUMBER"})
+    assert channel.enabled and channel.clinic_number == CLINIC_NUMBER
+    assert (tmp_path / "sms_optouts.sqlite3").exists()
+
+
+def test_credentials_yml_turns_the_channel_on_from_the_environment():
+    credentials = yaml.safe_load((PROJECT_ROOT / "credentials.yml").read_text("utf-8"))
+    entry = credentials["channels.twilio_sms.TwilioSmsInput"]
+    assert set(entry.values()) == {"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER",
+                                   "TWILIO_WEBHOOK_URL"}
+
+
+def test_opt_outs_survive_a_restart(tmp_path):
+    OptOutStore(tmp_path / "optouts.sqlite3").opt_out("sms-abc")
+    reopened = OptOutStore(tmp_path / "optouts.sqlite3")
+    assert reopened.is_opted_out("sms-abc") and not reopened.is_opted_out("sms-def")
+    assert reopened.opt_in("sms-abc") and not reopened.is_opted_out("sms-abc")
+
+
+def test_the_number_hash_key_is_made_once_and_kept(monkeypatch, tmp_path):
+    monkeypatch.delenv("MISS_SMS_HASH_KEY", raising=False)
+    key = hash_key(tmp_path / "data")
+    assert hash_key(tmp_path / "data") == key and len(key) == 64
+    assert (tmp_path / "data" / "sms_hash_key").stat().st_mode & 0o077 == 0
+
+
+def test_the_conversation_key_hides_the_number_but_is_stable():
+    key = conversation_key("+15550100123", b"k")
+    assert key == conversation_key("+1 (555) 010-0123", b"k")
+    assert key != conversation_key("+15550100123", b"other key")
+    assert "5550100123" not in key and key.startswith("sms-")
+
+
+def test_every_channel_text_names_the_provider_except_the_stop_confirmation():
+    for name, text in CONFIG.texts.items():
+        # media_ignored is only ever added to an answer, which names the provider.
+        assert ("provider" in text) == (name not in ("stop_confirmation", "media_ignored")), name
+        assert is_gsm7(text) and "{" not in text, name
+    assert segment_count(CONFIG.texts["stop_confirmation"]) == 1
+
+
+def _domain_replies():
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
+    article = (PROJECT_ROOT / "knowledge" / "miss-article.txt").read_text("utf-8")
+    longest_sentence = max(article.replace("\n", " ").split(". "), key=len)
+    for name, variations in domain["responses"].items():
+        for variation in variations:
+            text = variation["text"].format(**CLINIC, passage=longest_sentence)
+            yield name, {"text": text, "buttons": variation.get("buttons"), "utter_action": name}
+
+
+@pytest.mark.parametrize("had_media", [False, True], ids=["text", "text+attachment"])
+@pytest.mark.parametrize("name, message", list(_domain_replies()))
+def test_every_answer_fits_the_sms_budget_with_the_first_message_notice(name, message, had_media):
+    messages = render_reply([message], CONFIG, first_in_conversation=True, had_media=had_media)
+    assert sum(segment_count(m) for m in messages) <= CONFIG.segments_per_reply
+    assert all(segment_count(m) <= CONFIG.segments_per_message for m in messages)
+    text = said(messages)
+    answer = text.replace(CONFIG.texts["first_message"], "").replace(CONFIG.texts["media_ignored"], "")
+    assert NOTICE in text and "provider" in answer
+    assert message["text"].split()[-1] in answer                 # nothing was cut off
+    assert answer.count("\nReply ") == len(message.get("buttons") or [])
+
+def test_emergency_advice_comes_before_the_notice_and_buttons_are_numbered_across_messages():
+    messages = render_reply([
+        {"text": "Call 911 now.", "utter_action": "utter_emergency"},
+        {"text": "Pick one.", "buttons": [{"title": "A", "payload": "/a"}]},
+        {"text": "Or another.", "buttons": [{"title": "B", "payload": "/b"},
+                                            {"title": "C", "payload": "/c"}]},
+    ], CONFIG, first_in_conversation=True)
+    text = said(messages)
+    assert text.startswith("Call 911 now.")
+    assert text.index("Call 911") < text.index(NOTICE) < text.index("Pick one.")
+    assert "Reply 1 for A" in text and "Reply 2 for B" in text and "Reply 3 for C" in text
+
+
+class _FakeRequest:
+    def __init__(self, url: str, query_string: str = "") -> None:
+        self.url, self.query_string = url, query_string
+
+
+def test_behind_a_proxy_the_signature_is_checked_against_the_public_url():
+    direct = TwilioSmsInput(None, None, None)
+    assert direct.signed_url(_FakeRequest("http://127.0.0.1:5005/w?a=1", "a=1")) == \
+        "http://127.0.0.1:5005/w?a=1"
+    proxied = TwilioSmsInput(None, None, None, webhook_url=PUBLIC_URL)
+    assert proxied.signed_url(_FakeRequest("http://127.0.0.1:5005/w")) == PUBLIC_URL
+    assert proxied.signed_url(_FakeRequest("http://127.0.0.1:5005/w?c=2", "c=2")) == \
+        PUBLIC_URL + "?c=2"
