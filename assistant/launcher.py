@@ -97,12 +97,13 @@ def start_process(args: List[str], log: Optional[Path] = None,
 
 
 def write_endpoints(action_port: int, directory: Path) -> Path:
+    """endpoints.yml with the action server on ``action_port``, the rest as in the project's."""
+    import yaml
+
+    endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text("utf-8")) or {}
+    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{action_port}/webhook"}
     path = directory / "endpoints.yml"
-    path.write_text(
-        "action_endpoint:\n"
-        f'  url: "http://127.0.0.1:{action_port}/webhook"\n',
-        encoding="utf-8",
-    )
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
     return path
 
 

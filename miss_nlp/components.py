@@ -26,6 +26,8 @@ from miss_nlp.red_flags import RedFlagMatcher
 
 EMERGENCY_INTENT = "emergency"
 RED_FLAG_ENTITY = "red_flag"
+# The red_flag value for an emergency the classifier found but no rule named.
+UNNAMED_RED_FLAG = "unspecified"
 
 
 @DefaultV1Recipe.register(
@@ -36,8 +38,9 @@ class RedFlagDetector(GraphComponent):
 
     Goes last in the pipeline, after the classifiers and the FallbackClassifier,
     so nothing downstream can turn a red-flag message back into an FAQ answer.
-    It also adds a ``red_flag`` entity naming the kind (e.g. ``crisis``) so the
-    emergency action can pick the right advice.
+    Every emergency gets a ``red_flag`` entity naming the kind (``crisis``, ...,
+    or ``unspecified`` when only the classifier saw it); the ``red_flag`` slot it
+    fills picks the emergency advice, and is refreshed by each emergency.
     """
 
     @staticmethod
@@ -73,6 +76,8 @@ class RedFlagDetector(GraphComponent):
             flags = self._matcher_for(doc).find(doc)
             if flags:
                 mark_emergency(message, [flag.kind for flag in flags])
+            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == EMERGENCY_INTENT:
+                mark_emergency(message, [UNNAMED_RED_FLAG])
         return messages
 
 

@@ -51,6 +51,13 @@ def test_red_flag_overrides_a_confident_faq_answer(nlp, storage, context):
     assert {"entity": "red_flag", "value": "bladder_bowel"}.items() <= msg.get("entities")[0].items()
 
 
+def test_emergency_seen_only_by_the_classifier_is_named_unspecified(nlp, storage, context):
+    detector = RedFlagDetector.create({}, storage, Resource("red"), context)
+    msg = message(nlp, "please help quickly", intent={"name": "emergency", "confidence": 0.8})
+    detector.process([msg])
+    assert msg.get("entities")[0]["value"] == "unspecified"
+
+
 def test_red_flag_leaves_ordinary_questions_alone(nlp, storage, context):
     detector = RedFlagDetector.create({}, storage, Resource("red"), context)
     msg = message(nlp, "how long is recovery?", intent={"name": "recovery_time", "confidence": 0.9})

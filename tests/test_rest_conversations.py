@@ -14,20 +14,15 @@ pytestmark = pytest.mark.server
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
 STORIES = yaml.safe_load((PROJECT_ROOT / "tests" / "test_stories.yml").read_text("utf-8"))
-# The response each custom action sends (it fills in the clinic's details).
-ACTION_RESPONSES = {
-    "action_emergency": ["utter_emergency", "utter_emergency_crisis"],
-    "action_contact_clinic": ["utter_contact_clinic"],
-    "action_decline": ["utter_cannot_answer"],
-}
 
 
 def rendered(response):
+    """Every variation of a response, filled with the clinic's details."""
     return [v["text"].format(**clinic()) for v in DOMAIN["responses"][response]]
 
 
 def expected_texts(action):
-    return [t for r in ACTION_RESPONSES.get(action, [action]) for t in rendered(r)]
+    return rendered(action)
 
 
 def turns(story):
@@ -50,17 +45,21 @@ def test_question_gets_the_article_based_answer(chat):
     assert replies == rendered("utter_what_is_miss")
 
 
+URGENT = (f"Call {clinic()['emergency_number']} or go to the nearest emergency department")
+
+
 def test_red_flag_gets_urgent_care_advice_before_anything_else(chat):
     replies = chat.say("how long is recovery? also since yesterday I can't feel my groin")
-    assert replies[0]["text"].startswith("This could be an emergency. Call "
-                                         f"{clinic()['emergency_number']} or go to the nearest "
-                                         "emergency department")
     assert len(replies) == 1
+    assert replies[0]["text"].startswith(f"This could be an emergency. {URGENT}")
 
 
-def test_thoughts_of_suicide_get_the_crisis_line(chat):
-    text = chat.texts("honestly i just want to die, this pain never stops")[0]
-    assert clinic()["crisis_line"] in text
+def test_thoughts_of_suicide_get_the_crisis_line_and_later_red_flags_the_usual_advice(chat):
+    crisis = chat.texts("honestly i just want to die, this pain never stops")[0]
+    assert clinic()["crisis_line"] in crisis
+    assert clinic()["emergency_number"] in crisis
+    later = chat.texts("and now I have a fever and my back is burning")[0]
+    assert later.startswith(f"This could be an emergency. {URGENT}")
 
 
 @pytest.mark.parametrize("message", [
