@@ -14,10 +14,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard miss_nlp/*.py)
 
-.PHONY: help setup train validate run shell test test-fast evaluate clean widget-deps
+.PHONY: help setup train validate run shell test test-fast evaluate clean widget-deps \
+        service-deps prune-conversations
 
 help:  ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
 
 $(STAMPS)/venv: pyproject.toml scripts/find-python.sh
 	@py=$$(scripts/find-python.sh) || exit 1; \
@@ -52,7 +53,7 @@ run: train  ## Start the assistant (REST channel on 127.0.0.1:5005)
 shell: train  ## Chat with the assistant in the terminal
 	$(BIN)/python -m assistant.launcher shell
 
-test: train widget-deps  ## Run the whole test suite
+test: train widget-deps service-deps  ## Run the whole test suite
 	$(BIN)/python -m pytest
 
 test-fast: setup  ## Unit tests only (no training, no servers)
@@ -83,6 +84,33 @@ $(STAMPS)/widget: $(STAMPS)/venv widget/package.json widget/package-lock.json
 	@touch $@
 
 widget-deps: $(STAMPS)/widget  ## Install what the widget tests need (Chromium, axe-core)
+
+# The scale-out tests (tests/test_scale_out.py) run two Rasa servers sharing
+# PostgreSQL and Redis from Debian's packages; the tests start their own
+# servers in temporary folders on free loopback ports and stop them at the end.
+$(STAMPS)/services: $(STAMPS)/venv
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null \
+	  || missing="postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages for the scale-out tests:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+	      || { echo "apt-get install $$missing failed"; exit 1; }; \
+	  else \
+	    echo "The scale-out tests need Debian packages. Run as root:"; \
+	    echo "  apt-get update && apt-get install -y $$missing"; \
+	    echo "then run make again."; exit 1; \
+	  fi; \
+	fi
+	@touch $@
+
+service-deps: $(STAMPS)/services  ## Install what the scale-out tests need (PostgreSQL, Redis)
+
+prune-conversations: setup  ## Delete conversations quiet for DAYS days: make prune-conversations DAYS=30
+	@[ -n "$(DAYS)" ] || { echo "Usage: make prune-conversations DAYS=30"; exit 2; }
+	$(BIN)/python -m assistant.retention --days $(DAYS)
 
 clean:  ## Remove the virtual environment, models and test output
 	rm -rf $(VENV) models results test-artifacts .pytest_cache

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MODEL = PROJECT_ROOT / "models" / "miss-assistant.tar.gz"
@@ -44,6 +44,152 @@ def base_env() -> Dict[str, str]:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
+
+
+# --- Production serving: limits, bind addresses, API, logs, tracker and lock store ---
+
+LOGGING_CONFIG = PROJECT_ROOT / "assistant" / "logging.yml"
+# Sanic's own settings, read from SANIC_* variables when Rasa creates its app.
+# A patient's message is at most a few kB (channels/guard.py caps it at 1000
+# characters), so 1 MB is plenty; Sanic's default is 100 MB.
+SERVER_LIMITS = {
+    "SANIC_REQUEST_MAX_SIZE": "1000000",  # bytes; larger requests get 413
+    "SANIC_REQUEST_TIMEOUT": "30",        # seconds to receive a whole request (else 408)
+    "SANIC_RESPONSE_TIMEOUT": "60",       # seconds to answer one (else 503)
+}
+# HS256 needs a key of at least 256 bits (RFC 7518, 3.2).
+MIN_JWT_SECRET_CHARS = 32
+DEFAULT_DB_PORT = 5432
+DEFAULT_REDIS_PORT = 6379
+
+
+def _get(env: Optional[Mapping[str, str]], name: str, default: str = "") -> str:
+    value = (os.environ if env is None else env).get(name)
+    return value.strip() if value and value.strip() else default
+
+
+def rasa_server_env(env: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """The environment for `rasa run`: ``env`` (default base_env()) with the
+    request size limit and timeouts, unless set there already."""
+    full = dict(env) if env is not None else base_env()
+    for name, value in SERVER_LIMITS.items():
+        if not full.get(name):
+            full[name] = value
+    return full
+
+
+def action_host(env: Optional[Mapping[str, str]] = None) -> str:
+    """Where the action server listens: MISS_ACTION_HOST, loopback by default.
+
+    Only a loopback or private address is accepted: nothing but the Rasa server
+    may call the action server, so it must never be reachable from outside."""
+    import ipaddress
+
+    host = _get(env, "MISS_ACTION_HOST", "127.0.0.1")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if host != "localhost" and (address is None or address.is_unspecified
+                                or not (address.is_loopback or address.is_private)):
+        raise ValueError(f"MISS_ACTION_HOST={host!r}: the action server may listen on a "
+                         "loopback or private IP address only (e.g. 127.0.0.1, 10.0.0.5)")
+    return host
+
+
+def action_server_env(env: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """The environment for `rasa run actions`: rasa_sdk binds to SANIC_HOST."""
+    full = dict(env) if env is not None else base_env()
+    full["SANIC_HOST"] = action_host(full)
+    return full
+
+
+def data_dir(env: Optional[Mapping[str, str]] = None) -> Path:
+    """MISS_DATA_DIR (relative to the project), default <project>/var."""
+    path = Path(_get(env, "MISS_DATA_DIR") or PROJECT_ROOT / "var")
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+TRACKER_STORE_TYPE = "assistant.tracker_store.ResilientSQLTrackerStore"
+
+
+def tracker_store_config(env: Optional[Mapping[str, str]] = None,
+                         secrets_as_references: bool = True) -> Dict[str, object]:
+    """The conversations' store: SQLite in the data folder, or PostgreSQL with MISS_DB_HOST.
+
+    With ``secrets_as_references`` the password is written as ``${MISS_DB_PASSWORD}``,
+    which Rasa fills in from its environment, so it never lands in a file."""
+    host = _get(env, "MISS_DB_HOST")
+    if not host:
+        return {"type": TRACKER_STORE_TYPE, "dialect": "sqlite",
+                "db": str(data_dir(env) / "conversations.sqlite3")}
+    config: Dict[str, object] = {
+        "type": TRACKER_STORE_TYPE,
+        "dialect": "postgresql",
+        "url": host,
+        "port": int(_get(env, "MISS_DB_PORT", str(DEFAULT_DB_PORT))),
+        "db": _get(env, "MISS_DB_NAME", "miss"),
+        "username": _get(env, "MISS_DB_USER", "miss"),
+    }
+    if _get(env, "MISS_DB_PASSWORD"):
+        config["password"] = ("${MISS_DB_PASSWORD}" if secrets_as_references
+                              else _get(env, "MISS_DB_PASSWORD"))
+    return config
+
+
+def lock_store_config(env: Optional[Mapping[str, str]] = None,
+                      secrets_as_references: bool = True) -> Optional[Dict[str, object]]:
+    """Redis with MISS_REDIS_HOST (needed when several Rasa servers share the
+    conversations), else None: Rasa's in-memory lock store, right for one server."""
+    host = _get(env, "MISS_REDIS_HOST")
+    if not host:
+        return None
+    config: Dict[str, object] = {
+        "type": "redis",
+        "url": host,
+        "port": int(_get(env, "MISS_REDIS_PORT", str(DEFAULT_REDIS_PORT))),
+        "db": int(_get(env, "MISS_REDIS_DB", "1")),
+        "key_prefix": "miss",
+    }
+    if _get(env, "MISS_REDIS_PASSWORD"):
+        config["password"] = ("${MISS_REDIS_PASSWORD}" if secrets_as_references
+                              else _get(env, "MISS_REDIS_PASSWORD"))
+    return config
+
+
+def serving_args(env: Optional[Mapping[str, str]] = None) -> List[str]:
+    """`rasa run` arguments for safe serving.
+
+    Logs through assistant/logging.yml (redaction); the HTTP API (trackers,
+    /model, /conversations/...) only with JWT auth, when MISS_JWT_SECRET is set;
+    the response timeout also for the API's app (Rasa sets it there itself)."""
+    full = rasa_server_env(env)
+    args = ["--logging-config-file", str(LOGGING_CONFIG),
+            "--response-timeout", full["SANIC_RESPONSE_TIMEOUT"]]
+    secret = _get(full, "MISS_JWT_SECRET")
+    if secret:
+        if len(secret) < MIN_JWT_SECRET_CHARS:
+            raise ValueError(f"MISS_JWT_SECRET must be at least {MIN_JWT_SECRET_CHARS} "
+                             "characters (e.g. `openssl rand -hex 32`)")
+        args += ["--enable-api", "--jwt-secret", secret, "--jwt-method", "HS256"]
+    return args
+
+
+def prune_at_start(env: Optional[Mapping[str, str]] = None) -> None:
+    """Deletes old conversations before the servers start, when MISS_RETENTION_DAYS is set."""
+    days = _get(env, "MISS_RETENTION_DAYS")
+    if not days:
+        return
+    from assistant.retention import prune
+
+    try:
+        removed = prune(float(days), env=env)
+    except Exception as error:  # serving matters more; the next start tries again
+        print(f"Retention: could not delete old conversations ({error}); starting anyway.",
+              file=sys.stderr, flush=True)
+        return
+    print(f"Retention: deleted {removed} conversation(s) with no event in the last "
+          f"{days} days.", flush=True)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -96,12 +242,27 @@ def start_process(args: List[str], log: Optional[Path] = None,
     )
 
 
-def write_endpoints(action_port: int, directory: Path) -> Path:
-    """endpoints.yml with the action server on ``action_port``, the rest as in the project's."""
+def write_endpoints(action_port: int, directory: Path,
+                    env: Optional[Mapping[str, str]] = None) -> Path:
+    """endpoints.yml with the action server on ``action_port`` and the tracker and
+    lock stores from ``env`` (default: this process's environment); the rest as
+    in the project's. Creates the data folder for SQLite."""
     import yaml
 
     endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text("utf-8")) or {}
-    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{action_port}/webhook"}
+    host = action_host(env)
+    if host == "localhost":
+        host = "127.0.0.1"
+    url_host = f"[{host}]" if ":" in host else host
+    endpoints["action_endpoint"] = {"url": f"http://{url_host}:{action_port}/webhook"}
+    endpoints["tracker_store"] = tracker_store_config(env)
+    if endpoints["tracker_store"]["dialect"] == "sqlite":
+        data_dir(env).mkdir(parents=True, exist_ok=True)
+    lock_store = lock_store_config(env)
+    if lock_store:
+        endpoints["lock_store"] = lock_store
+    else:
+        endpoints.pop("lock_store", None)
     path = directory / "endpoints.yml"
     path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
     return path
@@ -125,14 +286,16 @@ class Assistant:
 
 def start_action_server(port: int, log: Optional[Path] = None,
                         env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
+    """`rasa run actions` on MISS_ACTION_HOST (loopback by default):``port``."""
+    env = action_server_env(env)
     proc = start_process(
         [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-         "--port", str(port)],
+         "--port", str(port), "--logging-config-file", str(LOGGING_CONFIG)],
         log=log,
         env=env,
     )
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/health", timeout=60, proc=proc)
+        wait_for_http(f"{browser_url(env['SANIC_HOST'], port)}/health", timeout=60, proc=proc)
     except Exception:
         stop(proc)
         raise
@@ -154,10 +317,15 @@ def rasa_run_args(host: str, port: int, endpoints: Path, model: Path = MODEL) ->
 def running_assistant(host: str = "127.0.0.1", port: Optional[int] = None,
                       action_port: Optional[int] = None, log_dir: Optional[Path] = None,
                       start_timeout: float = 180, env: Optional[Dict[str, str]] = None,
-                      extra_args: Sequence[str] = ()) -> Iterator[Assistant]:
+                      extra_args: Sequence[str] = (),
+                      start_actions: bool = True) -> Iterator[Assistant]:
     """The action server and the Rasa server, stopped on exit whatever happens.
 
-    ``env`` is added to both servers' environment; ``extra_args`` go to `rasa run`.
+    ``env`` is added to both servers' environment (and chooses the tracker and
+    lock stores, the data folder, the JWT secret: see serving_args and
+    write_endpoints); ``extra_args`` go to `rasa run`. With ``start_actions=False``
+    the Rasa server uses an action server already running on ``action_port``
+    (a second Rasa server sharing the first one's).
     """
     full_env = {**base_env(), **(env or {})}
     port = port or free_port()
@@ -167,13 +335,16 @@ def running_assistant(host: str = "127.0.0.1", port: Optional[int] = None,
         logs = Path(log_dir) if log_dir else Path(tmp)
         logs.mkdir(parents=True, exist_ok=True)
         try:
-            assistant.processes.append(
-                start_action_server(action_port, log=logs / "actions.log", env=full_env))
+            endpoints = write_endpoints(action_port, Path(tmp), full_env)
+            prune_at_start(full_env)
+            if start_actions:
+                assistant.processes.append(
+                    start_action_server(action_port, log=logs / "actions.log", env=full_env))
             rasa = start_process(
-                rasa_run_args(host, port, write_endpoints(action_port, Path(tmp)))
+                rasa_run_args(host, port, endpoints) + serving_args(full_env)
                 + list(extra_args),
                 log=logs / "rasa.log",
-                env=full_env,
+                env=rasa_server_env(full_env),
             )
             assistant.processes.append(rasa)
             wait_for_http(f"{assistant.url}/", timeout=start_timeout, proc=rasa)
@@ -427,14 +598,17 @@ def _shell(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    widget = _start_widget(args)
-    origins = widget.cors_origins if widget else cors_origins()
+    env = base_env()
     with tempfile.TemporaryDirectory() as tmp:
-        actions = start_action_server(args.action_port)
+        endpoints = write_endpoints(args.action_port, Path(tmp), env)
+        prune_at_start(env)
+        widget = _start_widget(args)
+        origins = widget.cors_origins if widget else cors_origins()
+        actions = start_action_server(args.action_port, env=env)
         try:
-            endpoints = write_endpoints(args.action_port, Path(tmp))
             rasa = start_process(rasa_run_args(args.host, args.port, endpoints)
-                                 + cors_args(origins))
+                                 + serving_args(env) + cors_args(origins),
+                                 env=rasa_server_env(env))
             try:
                 wait_for_http(f"{browser_url(args.host, args.port)}/", timeout=180, proc=rasa)
                 print(f"\nMISS assistant ready: REST channel at "
@@ -473,6 +647,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         cors_origins()
     except ValueError as error:
         print(f"MISS_CORS_ORIGINS: {error}", file=sys.stderr)
+        return 2
+    try:
+        action_host()
+        serving_args()
+    except ValueError as error:
+        print(error, file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     return _shell(args) if args.command == "shell" else _run(args)

@@ -1,0 +1,292 @@
+"""Safe by default: no open HTTP API, small requests, timeouts, loopback action server."""
+import argparse
+import http.client
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import pytest
+import yaml
+
+from assistant import launcher
+from assistant.launcher import PROJECT_ROOT, running_assistant
+
+JWT_SECRET = "serving-safety-test-secret-0123456789abcdef"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "serving-safety-logs"
+ONE_MB = 1_000_000
+
+
+def token(secret: str = JWT_SECRET, role: str = "admin", username: str = "tests",
+          expires_in: float = 600) -> str:
+    import jwt
+
+    claims = {"user": {"username": username, "role": role},
+              "exp": int(time.time() + expires_in)}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def request(url: str, method: str = "GET", body: Optional[bytes] = None,
+            headers: Optional[Dict[str, str]] = None) -> Tuple[int, bytes]:
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def post_large(host: str, port: int, path: str, size: int) -> int:
+    """POSTs a JSON body of ``size`` bytes; the status the server answers with."""
+    body = json.dumps({"sender": "big", "message": "x" * (size - 30)}).encode()
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    try:
+        connection.putrequest("POST", path)
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders()
+        try:
+            connection.send(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may answer and close before the body is sent
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def listening_addresses(port: int) -> List[str]:
+    """Local addresses with a TCP socket listening on ``port`` (from /proc/net/tcp*)."""
+    found = []
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            address, hex_port = fields[1].split(":")
+            if fields[3] == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                raw = bytes.fromhex(address)
+                if width == 8:
+                    found.append(socket.inet_ntop(socket.AF_INET, raw[::-1]))
+                else:
+                    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+                    found.append(socket.inet_ntop(socket.AF_INET6, words))
+    return found
+
+
+# --- What `make run` starts (no servers started here) -------------------------
+
+class _Proc:
+    pid = 0
+
+    def wait(self, timeout=None):
+        return 0
+
+    def poll(self):
+        return 0
+
+
+@pytest.fixture
+def served(monkeypatch, tmp_path):
+    """Runs the launcher's `run` with the servers replaced by recorders."""
+    started: List[Tuple[List[str], Dict[str, str]]] = []
+    actions: List[Dict[str, str]] = []
+    monkeypatch.setattr(launcher, "start_process",
+                        lambda args, log=None, env=None: started.append((args, env)) or _Proc())
+    monkeypatch.setattr(launcher, "start_action_server",
+                        lambda port, log=None, env=None: actions.append(
+                            launcher.action_server_env(env)) or _Proc())
+    monkeypatch.setattr(launcher, "wait_for_http", lambda *a, **k: None)
+    monkeypatch.setattr(launcher, "stop", lambda *a, **k: None)
+    monkeypatch.setenv("MISS_DATA_DIR", str(tmp_path))
+    for name in ("MISS_JWT_SECRET", "MISS_DB_HOST", "MISS_REDIS_HOST", "MISS_ACTION_HOST",
+                 "MISS_RETENTION_DAYS", *launcher.SERVER_LIMITS):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(**settings: str):
+        for name, value in settings.items():
+            monkeypatch.setenv(name, value)
+        args = argparse.Namespace(host="127.0.0.1", port=5005, action_port=5055, no_widget=True,
+                                  widget_host="127.0.0.1", widget_port=0)
+        assert launcher._run(args) == 0
+        (rasa_args, rasa_env), = started
+        return rasa_args, rasa_env, actions[0]
+
+    return run
+
+
+def test_served_configuration_is_safe_by_default(served):
+    args, env, action_env = served()
+    assert "--debug" not in args and "-vv" not in args
+    assert "--enable-api" not in args and "--jwt-secret" not in args
+    assert args[args.index("--interface") + 1] == "127.0.0.1"
+    assert args[args.index("--logging-config-file") + 1] == str(launcher.LOGGING_CONFIG)
+    assert env["SANIC_REQUEST_MAX_SIZE"] == str(ONE_MB)
+    assert int(env["SANIC_REQUEST_TIMEOUT"]) <= 60 and int(env["SANIC_RESPONSE_TIMEOUT"]) <= 60
+    assert args[args.index("--response-timeout") + 1] == env["SANIC_RESPONSE_TIMEOUT"]
+    assert action_env["SANIC_HOST"] == "127.0.0.1"
+
+
+def test_api_is_served_only_with_jwt_auth(served):
+    args, _, _ = served(MISS_JWT_SECRET=JWT_SECRET)
+    assert "--enable-api" in args
+    assert args[args.index("--jwt-secret") + 1] == JWT_SECRET
+    assert args[args.index("--jwt-method") + 1] == "HS256"
+
+
+def test_short_jwt_secret_is_refused(monkeypatch):
+    monkeypatch.setenv("MISS_JWT_SECRET", "secret")
+    with pytest.raises(ValueError, match="at least 32"):
+        launcher.serving_args()
+    assert launcher.main(["run", "--no-widget"]) == 2
+
+
+@pytest.mark.parametrize("host,allowed", [
+    ("127.0.0.1", True), ("::1", True), ("localhost", True), ("10.0.3.7", True),
+    ("192.168.1.20", True), ("0.0.0.0", False), ("::", False), ("93.184.216.34", False),
+    ("8.8.8.8", False), ("actions.example.com", False),
+])
+def test_action_server_listens_on_loopback_or_a_private_address_only(host, allowed):
+    env = {"MISS_ACTION_HOST": host}
+    if allowed:
+        assert launcher.action_server_env(env)["SANIC_HOST"] == host
+    else:
+        with pytest.raises(ValueError, match="loopback or private"):
+            launcher.action_server_env(env)
+
+
+def test_endpoints_default_to_sqlite_in_the_data_folder(tmp_path):
+    data = tmp_path / "data"
+    endpoints = yaml.safe_load(launcher.write_endpoints(
+        5055, tmp_path, {"MISS_DATA_DIR": str(data)}).read_text())
+    assert endpoints["tracker_store"] == {"type": launcher.TRACKER_STORE_TYPE,
+                                          "dialect": "sqlite",
+                                          "db": str(data / "conversations.sqlite3")}
+    assert data.is_dir()
+    assert "lock_store" not in endpoints
+    assert endpoints["action_endpoint"]["url"] == "http://127.0.0.1:5055/webhook"
+    assert endpoints["nlg"]["type"] == "assistant.nlg.ClinicResponses"
+
+
+def test_endpoints_for_postgresql_and_redis_keep_passwords_out_of_the_file(tmp_path,
+                                                                          monkeypatch):
+    env = {"MISS_DB_HOST": "db.internal", "MISS_DB_PORT": "6543", "MISS_DB_NAME": "clinic",
+           "MISS_DB_USER": "rasa", "MISS_DB_PASSWORD": "db-pass-123",
+           "MISS_REDIS_HOST": "redis.internal", "MISS_REDIS_PASSWORD": "redis-pass-456",
+           "MISS_ACTION_HOST": "10.0.0.5"}
+    path = launcher.write_endpoints(5055, tmp_path, env)
+    text = path.read_text()
+    assert "db-pass-123" not in text and "redis-pass-456" not in text
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    from rasa.core.utils import AvailableEndpoints
+
+    endpoints = AvailableEndpoints.read_endpoints(str(path))
+    store = endpoints.tracker_store
+    assert store.type == launcher.TRACKER_STORE_TYPE and store.url == "db.internal"
+    assert store.kwargs == {"dialect": "postgresql", "port": 6543, "db": "clinic",
+                            "username": "rasa", "password": "db-pass-123"}
+    lock = endpoints.lock_store
+    assert lock.type == "redis" and lock.url == "redis.internal"
+    assert lock.kwargs["password"] == "redis-pass-456" and lock.kwargs["port"] == 6379
+    assert endpoints.action.url == "http://10.0.0.5:5055/webhook"
+
+
+def test_project_endpoints_work_for_a_plain_rasa_run_without_any_settings(monkeypatch):
+    for name in ("MISS_DB_PASSWORD", "MISS_REDIS_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    from rasa.core.utils import AvailableEndpoints
+
+    endpoints = AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "endpoints.yml"))
+    assert endpoints.tracker_store.type == launcher.TRACKER_STORE_TYPE
+    assert endpoints.tracker_store.kwargs == {"dialect": "sqlite",
+                                              "db": "var/conversations.sqlite3"}
+    assert endpoints.lock_store is None
+
+
+# --- The real servers ----------------------------------------------------------
+
+@pytest.mark.server
+def test_http_api_is_off_without_a_jwt_secret(assistant):
+    if launcher._get(None, "MISS_JWT_SECRET"):
+        pytest.skip("MISS_JWT_SECRET is set in this environment, so the API is on")
+    for method, path in [("GET", "/conversations/someone/tracker"), ("GET", "/status"),
+                         ("GET", "/version"), ("POST", "/model/parse"), ("PUT", "/model")]:
+        body = b'{"text": "hi"}' if method != "GET" else None
+        status, _ = request(assistant.url + path, method, body,
+                            {"Content-Type": "application/json"})
+        assert status in (404, 405), (path, status)
+    status, _ = request(assistant.url + "/")
+    assert status == 200
+
+
+@pytest.mark.server
+def test_request_over_the_size_limit_gets_413(assistant):
+    assert post_large(assistant.host, assistant.port, "/webhooks/rest/webhook",
+                      ONE_MB + 50_000) == 413
+    # Just under the limit is read, and the guard answers politely.
+    assert post_large(assistant.host, assistant.port, "/webhooks/rest/webhook",
+                      ONE_MB - 50_000) == 200
+
+
+@pytest.fixture(scope="module")
+def secured(trained_model, tmp_path_factory):
+    """A server with the API on behind JWT, and a 3-second request timeout."""
+    env = {"MISS_JWT_SECRET": JWT_SECRET, "SANIC_REQUEST_TIMEOUT": "3",
+           "MISS_DATA_DIR": str(tmp_path_factory.mktemp("secured-data"))}
+    with running_assistant(env=env, log_dir=ARTIFACTS) as running:
+        yield running
+
+
+@pytest.mark.server
+def test_api_needs_a_valid_jwt(secured):
+    chat = secured.rest_webhook
+    status, _ = request(chat, "POST", json.dumps({"sender": "jwt-patient", "message": "hi"})
+                        .encode(), {"Content-Type": "application/json"})
+    assert status == 200   # the channel itself needs no token
+    tracker = secured.url + "/conversations/jwt-patient/tracker"
+
+    assert request(tracker)[0] == 401
+    assert request(secured.url + "/status")[0] == 401
+    assert request(tracker, headers={"Authorization": "Bearer nonsense"})[0] == 401
+    forged = token(secret="another-secret-that-is-long-enough-000000")
+    assert request(tracker, headers={"Authorization": f"Bearer {forged}"})[0] == 401
+    expired = token(expires_in=-60)
+    assert request(tracker, headers={"Authorization": f"Bearer {expired}"})[0] == 401
+    someone_else = token(role="user", username="another-patient")
+    assert request(tracker, headers={"Authorization": f"Bearer {someone_else}"})[0] == 403
+
+    status, body = request(tracker, headers={"Authorization": f"Bearer {token()}"})
+    assert status == 200
+    events = json.loads(body)["events"]
+    assert [e["text"] for e in events if e["event"] == "user"] == ["hi"]
+    own = token(role="user", username="jwt-patient")
+    assert request(tracker, headers={"Authorization": f"Bearer {own}"})[0] == 200
+
+
+@pytest.mark.server
+def test_size_limit_holds_with_the_api_on_too(secured):
+    assert post_large(secured.host, secured.port, "/webhooks/rest/webhook",
+                      ONE_MB + 50_000) == 413
+
+
+@pytest.mark.server
+def test_a_request_that_never_finishes_times_out(secured):
+    with socket.create_connection((secured.host, secured.port), timeout=30) as client:
+        client.sendall(b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\n"
+                       b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+        started = time.monotonic()
+        answer = client.recv(4096)
+        waited = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
+    assert 2 <= waited <= 15
+
+
+@pytest.mark.server
+def test_servers_listen_on_loopback_only(secured):
+    assert listening_addresses(secured.port) == ["127.0.0.1"]
+    assert listening_addresses(secured.action_port) == ["127.0.0.1"]
