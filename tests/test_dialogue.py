@@ -10,19 +10,20 @@ from channels.guard import EMPTY_MESSAGE, MESSAGE_TOO_LONG
 MAX_HISTORY = "5"
 
 
-def responses_uttered_by_actions():
-    source = "".join(p.read_text("utf-8") for p in (PROJECT_ROOT / "actions").glob("*.py"))
-    return set(re.findall(r'"(utter_\w+)"', source))
+def responses_sent_outside_rules():
+    """Responses that custom actions and the channels send themselves."""
+    files = [*(PROJECT_ROOT / "actions").glob("*.py"), *(PROJECT_ROOT / "channels").glob("*.py")]
+    return set(re.findall(r'"(utter_\w+)"', "".join(p.read_text("utf-8") for p in files)))
 
 
 def known_warnings():
     """Warnings that are true by design, and why.
 
-    Rasa's validator does not see responses that custom actions send, and the
+    Rasa's validator does not see responses that custom actions and channels send, and the
     two intents the input guard sends have no NLU examples on purpose.
     """
     allowed = {f"The utterance '{name}' is not used in any story or rule."
-               for name in responses_uttered_by_actions()}
+               for name in responses_sent_outside_rules()}
     allowed |= {f"The intent '{payload[1:]}' is listed in the domain file, but is not found "
                 "in the NLU training data." for payload in (EMPTY_MESSAGE, MESSAGE_TOO_LONG)}
     return allowed

@@ -235,8 +235,9 @@ def test_request_over_the_size_limit_gets_413(assistant):
 
 @pytest.fixture(scope="module")
 def secured(trained_model, tmp_path_factory):
-    """A server with the API on behind JWT, and a 3-second request timeout."""
+    """A server with the API on behind JWT, and short request and response timeouts."""
     env = {"MISS_JWT_SECRET": JWT_SECRET, "SANIC_REQUEST_TIMEOUT": "3",
+           "SANIC_RESPONSE_TIMEOUT": "6",
            "MISS_DATA_DIR": str(tmp_path_factory.mktemp("secured-data"))}
     with running_assistant(env=env, log_dir=ARTIFACTS) as running:
         yield running
@@ -255,7 +256,7 @@ def test_api_needs_a_valid_jwt(secured):
     assert request(tracker, headers={"Authorization": "Bearer nonsense"})[0] == 401
     forged = token(secret="another-secret-that-is-long-enough-000000")
     assert request(tracker, headers={"Authorization": f"Bearer {forged}"})[0] == 401
-    expired = token(expires_in=-60)
+    expired = token(expires_in=-600)   # sanic-jwt allows 3 minutes of clock skew
     assert request(tracker, headers={"Authorization": f"Bearer {expired}"})[0] == 401
     someone_else = token(role="user", username="another-patient")
     assert request(tracker, headers={"Authorization": f"Bearer {someone_else}"})[0] == 403
@@ -274,16 +275,31 @@ def test_size_limit_holds_with_the_api_on_too(secured):
                       ONE_MB + 50_000) == 413
 
 
-@pytest.mark.server
-def test_a_request_that_never_finishes_times_out(secured):
-    with socket.create_connection((secured.host, secured.port), timeout=30) as client:
-        client.sendall(b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\n"
-                       b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+def _first_answer(server, data: bytes) -> Tuple[bytes, float]:
+    with socket.create_connection((server.host, server.port), timeout=40) as client:
+        client.sendall(data)
         started = time.monotonic()
         answer = client.recv(4096)
-        waited = time.monotonic() - started
+        return answer, time.monotonic() - started
+
+
+@pytest.mark.server
+def test_a_request_whose_headers_never_finish_times_out(secured):
+    # Sanic's REQUEST_TIMEOUT (here 3 s) covers receiving the headers.
+    answer, waited = _first_answer(secured, b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\n")
     assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
     assert 2 <= waited <= 15
+
+
+@pytest.mark.server
+def test_a_request_whose_body_never_finishes_times_out(secured):
+    # After the headers, Sanic's RESPONSE_TIMEOUT (here 6 s) applies; Rasa sets
+    # it itself for the API's app, from --response-timeout.
+    answer, waited = _first_answer(
+        secured, b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\n"
+                 b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+    assert answer.startswith(b"HTTP/1.1 503"), answer[:80]
+    assert 4 <= waited <= 20
 
 
 @pytest.mark.server
