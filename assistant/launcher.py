@@ -111,6 +111,7 @@ def data_dir(env: Optional[Mapping[str, str]] = None) -> Path:
 
 
 TRACKER_STORE_TYPE = "assistant.tracker_store.ResilientSQLTrackerStore"
+LOCK_STORE_TYPE = "assistant.lock_store.AtomicRedisLockStore"
 
 
 def tracker_store_config(env: Optional[Mapping[str, str]] = None,
@@ -145,7 +146,7 @@ def lock_store_config(env: Optional[Mapping[str, str]] = None,
     if not host:
         return None
     config: Dict[str, object] = {
-        "type": "redis",
+        "type": LOCK_STORE_TYPE,
         "url": host,
         "port": int(_get(env, "MISS_REDIS_PORT", str(DEFAULT_REDIS_PORT))),
         "db": int(_get(env, "MISS_REDIS_DB", "1")),

@@ -8,7 +8,7 @@ text (so typos still share most of their features).
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from scipy import sparse
@@ -66,8 +66,14 @@ class LinearIntentModel:
         model.coef, model.intercept = clf.coef_, clf.intercept_
         return model
 
+    def __post_init__(self) -> None:
+        # Built once: a CountVectorizer checks its whole vocabulary on first use.
+        self._vectorizers: Optional[Tuple[CountVectorizer, CountVectorizer]] = None
+
     def features(self, lemma_texts: Sequence[str], raw_texts: Sequence[str]) -> sparse.csr_matrix:
-        words, chars = _vectorizers(self.word_vocab, self.char_vocab)
+        if self._vectorizers is None:
+            self._vectorizers = _vectorizers(self.word_vocab, self.char_vocab)
+        words, chars = self._vectorizers
         return sparse.hstack([
             _tfidf(words.transform(lemma_texts), self.word_idf),
             _tfidf(chars.transform(raw_texts), self.char_idf),

@@ -191,7 +191,7 @@ def test_endpoints_for_postgresql_and_redis_keep_passwords_out_of_the_file(tmp_p
     assert store.kwargs == {"dialect": "postgresql", "port": 6543, "db": "clinic",
                             "username": "rasa", "password": "db-pass-123"}
     lock = endpoints.lock_store
-    assert lock.type == "redis" and lock.url == "redis.internal"
+    assert lock.type == launcher.LOCK_STORE_TYPE and lock.url == "redis.internal"
     assert lock.kwargs["password"] == "redis-pass-456" and lock.kwargs["port"] == 6379
     assert endpoints.action.url == "http://10.0.0.5:5055/webhook"
 
