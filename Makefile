@@ -74,17 +74,7 @@ CHROMIUM := /usr/bin/chromium
 $(STAMPS)/widget: $(STAMPS)/venv widget/package.json widget/package-lock.json
 	@missing=""; [ -x $(CHROMIUM) ] || missing="chromium"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian packages for the widget tests:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
-	      || { echo "apt-get install $$missing failed"; exit 1; }; \
-	  else \
-	    echo "The widget tests need Debian packages. Run as root:"; \
-	    echo "  apt-get update && apt-get install -y $$missing"; \
-	    echo "then run make again."; exit 1; \
-	  fi; \
-	fi
+	scripts/apt-install.sh "The widget tests" $$missing
 	cd widget && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -98,17 +88,7 @@ $(STAMPS)/services: $(STAMPS)/venv
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null \
 	  || missing="postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian packages for the scale-out tests:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
-	      || { echo "apt-get install $$missing failed"; exit 1; }; \
-	  else \
-	    echo "The scale-out tests need Debian packages. Run as root:"; \
-	    echo "  apt-get update && apt-get install -y $$missing"; \
-	    echo "then run make again."; exit 1; \
-	  fi; \
-	fi
+	scripts/apt-install.sh "The scale-out tests" $$missing
 	@touch $@
 
 service-deps: $(STAMPS)/services  ## Install what the scale-out tests need (PostgreSQL, Redis)

@@ -187,7 +187,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"  {train_s:.0f} s", flush=True)
         started = time.monotonic()
         port = free_port()
+        # Served as `make run` serves it (SQLite tracker store), in a folder of its own.
         with running_assistant(port=port, log_dir=tmp / "ours-logs",
+                               env={"MISS_DATA_DIR": str(tmp / "ours-data")},
                                extra_args=["--model", str(model)]) as ours:
             result = measure("ours", ours.rest_webhook, started,
                              {"rasa": ours.processes[1].pid, "actions": ours.processes[0].pid},

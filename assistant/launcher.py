@@ -10,6 +10,12 @@ the assistant starts the same thing.
 `run` also serves the website chat widget (widget/) and its demo page on
 loopback, and allows the demo page's origin plus MISS_CORS_ORIGINS (exact
 origins, comma-separated) through CORS on the Rasa server.
+
+Every server started here is served safely (README: "Production serving"):
+conversations in SQLite under MISS_DATA_DIR or in PostgreSQL (MISS_DB_*), locks
+in Redis when MISS_REDIS_HOST is set, no HTTP API unless MISS_JWT_SECRET is set
+(then JWT only), request size and timeouts limited, logs redacted, action server
+on loopback (MISS_ACTION_HOST).
 """
 import argparse
 import html

@@ -20,10 +20,14 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def assistant(trained_model):
-    """The real action server and Rasa server (REST channel) on free loopback ports."""
+def assistant(trained_model, tmp_path_factory):
+    """The real action server and Rasa server (REST channel) on free loopback ports.
+
+    Conversations go to a SQLite store of the test session's own, never var/.
+    """
     logs = ARTIFACTS / "server-logs"
-    with running_assistant(log_dir=logs) as running:
+    data = tmp_path_factory.mktemp("assistant-data")
+    with running_assistant(log_dir=logs, env={"MISS_DATA_DIR": str(data)}) as running:
         yield running
 
 

@@ -166,3 +166,16 @@ def test_negative_days_are_refused(tmp_path):
         retention.prune(-1, env={"MISS_DATA_DIR": str(tmp_path)})
     result = run_retention(tmp_path, "--days", "-1")
     assert result.returncode == 2 and "negative" in result.stderr
+
+
+def test_make_target_runs_the_command(tmp_path):
+    env = {**base_env(), "MISS_DATA_DIR": str(tmp_path)}
+    env.pop("MISS_DB_HOST", None)
+    make = ["make", "-s", "-o", "setup", "prune-conversations"]   # -o: no install step here
+    result = subprocess.run(make + ["DAYS=30"], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "deleted 0 conversation(s) with no event in the last 30 days" in result.stdout
+    usage = subprocess.run(make, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                           timeout=60)
+    assert usage.returncode != 0 and "DAYS=30" in usage.stdout

@@ -161,15 +161,22 @@ def cluster(trained_model, tmp_path_factory) -> Iterator[Cluster]:
             yield Cluster(servers, postgres, redis, env, LOGS / "a" / "actions.log")
 
 
-def test_both_servers_share_one_database_and_one_lock_store(cluster):
-    with cluster.postgres.connect() as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM events")
-        assert cursor.fetchone()[0] >= 0
+def test_both_servers_use_the_shared_database_and_lock_store(cluster):
+    def rows() -> int:
+        with cluster.postgres.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM events")
+            return cursor.fetchone()[0]
+
+    def lock_store_commands() -> int:
+        return int(cluster.redis.client().info("stats")["total_commands_processed"])
+
     for server in cluster.servers:
-        assert say(server, f"ping-{uuid.uuid4().hex[:6]}", "hello")[0] == 200
-    # Rasa's lock store keeps its locks under our key prefix while it works;
-    # the connection itself proves the password and port are the ones given.
-    assert cluster.redis.client().ping()
+        before_rows, before_commands = rows(), lock_store_commands()
+        assert say(server, f"shared-{uuid.uuid4().hex[:6]}", "hello") == (200, rendered(
+            "utter_greet"))
+        assert rows() > before_rows
+        # Issuing, taking and returning the conversation's ticket: a few Redis commands.
+        assert lock_store_commands() - before_commands >= 4
 
 
 def test_one_conversation_alternating_between_the_servers(cluster):

@@ -9,9 +9,10 @@ from assistant.launcher import PROJECT_ROOT, base_env, free_port
 pytestmark = pytest.mark.server
 
 
-def test_shell_answers_a_question_and_exits(trained_model):
+def test_shell_answers_a_question_and_exits(trained_model, tmp_path):
     env = base_env()
     env["TERM"] = "dumb"
+    env["MISS_DATA_DIR"] = str(tmp_path)
     shell = pexpect.spawn(
         sys.executable,
         ["-m", "assistant.launcher", "shell", "--port", str(free_port()),

@@ -195,7 +195,7 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(trained_model) -> Iterator[Stack]:
+def stack(trained_model, tmp_path_factory) -> Iterator[Stack]:
     """Rasa (CORS: the demo origin only) behind the forwarder; the widget server in front."""
     rasa_port = free_port()
     forwarder = Forwarder(rasa_port)
@@ -203,6 +203,7 @@ def stack(trained_model) -> Iterator[Stack]:
     try:
         with serving_widget(forwarder.url, configured_origins="") as widget, \
                 running_assistant(port=rasa_port, log_dir=ARTIFACTS / "widget-server-logs",
+                                  env={"MISS_DATA_DIR": str(tmp_path_factory.mktemp("data"))},
                                   extra_args=cors_args(widget.cors_origins)) as assistant:
             yield Stack(widget, assistant, forwarder)
     finally:
