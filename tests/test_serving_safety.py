@@ -306,3 +306,38 @@ def test_a_request_whose_body_never_finishes_times_out(secured):
 def test_servers_listen_on_loopback_only(secured):
     assert listening_addresses(secured.port) == ["127.0.0.1"]
     assert listening_addresses(secured.action_port) == ["127.0.0.1"]
+
+
+def _last_user_parse(assistant, sender: str) -> dict:
+    tracker = assistant.url + f"/conversations/{sender}/tracker"
+    status, body = request(tracker, headers={"Authorization": f"Bearer {token()}"})
+    assert status == 200
+    return [e for e in json.loads(body)["events"] if e["event"] == "user"][-1]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("typed", ["/out_of_scope", '/emergency{"red_flag": "crisis"}',
+                                   "/greet@0.99"])
+def test_a_typed_slash_command_cannot_force_an_intent(secured, typed):
+    sender = f"slash-{abs(hash(typed))}"
+    status, _ = request(secured.rest_webhook, "POST",
+                        json.dumps({"sender": sender, "message": typed}).encode(),
+                        {"Content-Type": "application/json"})
+    assert status == 200
+    user = _last_user_parse(secured, sender)
+    assert not user["text"].startswith("/")
+    # Understood by the classifiers (a full ranking), not hard-coded by the slash.
+    assert len(user["parse_data"]["intent_ranking"]) > 1
+    assert not any(e["entity"] == "red_flag" and e["value"] == "crisis"
+                   for e in user["parse_data"]["entities"])
+
+
+@pytest.mark.server
+def test_the_assistants_own_buttons_still_choose_their_topic(secured):
+    status, body = request(secured.rest_webhook, "POST",
+                           json.dumps({"sender": "button-patient",
+                                       "message": "/recovery_time"}).encode(),
+                           {"Content-Type": "application/json"})
+    assert status == 200
+    assert _last_user_parse(secured, "button-patient")["parse_data"]["intent"]["name"] == \
+        "recovery_time"
