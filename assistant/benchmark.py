@@ -28,6 +28,9 @@ from assistant.launcher import (MODEL, PROJECT_ROOT, VENV_BIN, base_env, free_po
                                 running_assistant, start_process, stop, wait_for_http)
 
 LEVELS = (1, 10, 50)
+# A patient asks a handful of questions; after this many a new conversation starts,
+# so the trackers stay the size real ones have.
+CONVERSATION_LENGTH = 10
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -52,7 +55,7 @@ def peak_rss_mb(pid: int) -> float:
 
 async def load(webhook: str, texts: Sequence[str], conversations: int,
                total: int) -> Dict[str, float]:
-    """``total`` messages spread over ``conversations`` concurrent conversations."""
+    """``total`` messages from ``conversations`` patients chatting at once."""
     import aiohttp
 
     latencies: List[float] = []
@@ -62,8 +65,9 @@ async def load(webhook: str, texts: Sequence[str], conversations: int,
 
     async def conversation(n: int, count: int, session) -> None:
         nonlocal errors
-        sender = f"bench-{uuid.uuid4().hex[:8]}"
         for k in range(count):
+            if k % CONVERSATION_LENGTH == 0:
+                sender = f"bench-{uuid.uuid4().hex[:8]}"
             text = texts[(n * 7 + k) % len(texts)]
             started = time.perf_counter()
             try:
@@ -200,6 +204,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if not args.only_ours:
             stock_dir = tmp / "stock"
             print("Making a stock `rasa init --no-prompt` bot...", flush=True)
+            stock_dir.mkdir()
             subprocess.run([str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir",
                             str(stock_dir)], cwd=tmp, env=base_env(), check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

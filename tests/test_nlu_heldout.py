@@ -1,8 +1,9 @@
 """Understanding, measured on held-out patient messages never trained on.
 
 Thresholds were set from measurement (README, "How well it understands"): the
-model scored 93.7% on topics, 100% on emergencies and declined 96.2% of
-out-of-scope messages; the bars below leave a little room, not a lot.
+model scored 94.7% on topics, 100% on emergencies and declined 96.2% of
+out-of-scope messages (2.5% answered as a topic); the bars below leave a little
+room, not a lot.
 """
 import pytest
 
@@ -31,7 +32,7 @@ def test_every_held_out_emergency_gets_emergency_advice(reports):
 def test_out_of_scope_questions_are_declined(reports):
     report, _ = reports
     assert report.out_of_scope_declined >= 0.90
-    assert report.out_of_scope_answered_as_topic <= 0.03
+    assert report.out_of_scope_answered_as_topic <= 0.05
 
 
 def test_pipeline_beats_the_tfidf_logistic_regression_baseline(reports):
