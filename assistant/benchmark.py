@@ -13,7 +13,6 @@ Prints a table; writes results/benchmark.json.
 import argparse
 import asyncio
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from typing import Dict, Iterator, List, Optional, Sequence
 
 from assistant.evaluate import HELDOUT, load_examples
 from assistant.launcher import (MODEL, PROJECT_ROOT, VENV_BIN, base_env, free_port,
-                                running_assistant, start_process, stop, wait_for_http)
+                                running_assistant, start_process, stop)
 
 LEVELS = (1, 10, 50)
 # A patient asks a handful of questions; after this many a new conversation starts,
