@@ -1,0 +1,131 @@
+"""Held-out messages that equal or nearly equal a training example.
+
+A held-out message measures nothing if the model was trained on it or on a near copy.
+Texts are compared after lower-casing and removing punctuation, with rapidfuzz's
+normalised Levenshtein similarity; 90 or more counts as a near copy.
+
+    python -m assistant.heldout_overlap            # list them
+    python -m assistant.heldout_overlap --remove   # drop them from the held-out files
+
+tests/test_heldout_is_held_out.py fails when one appears.
+"""
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Dict, Iterator, List, Tuple
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu"
+TRAINING_DIR = PROJECT_ROOT / "data"
+NEAR = 90.0
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.lower())).strip()
+
+
+def training_texts(directory: Path = TRAINING_DIR) -> List[str]:
+    texts = []
+    for path in sorted(directory.glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text("utf-8")) or {}).get("nlu") or []:
+            texts += [line[2:].strip() for line in str(block.get("examples") or "").splitlines()
+                      if line.strip().startswith("- ")]
+    return texts
+
+
+def heldout_texts(path: Path) -> List[str]:
+    """Every message of a held-out file, whatever its layout (Rasa NLU examples, or
+    lists of ``text:`` entries under categories)."""
+    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    found: List[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("examples"), str):
+                found.extend(line.strip()[2:].strip() for line in node["examples"].splitlines()
+                             if line.strip().startswith("- "))
+            elif isinstance(node.get("text"), str):
+                found.append(node["text"])
+            else:
+                for value in node.values():
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                found.append(value) if isinstance(value, str) else walk(value)
+
+    walk(data)
+    return found
+
+
+def overlaps(heldout: List[str], training: List[str]) -> Iterator[Tuple[str, str, float]]:
+    """(held-out text, closest training text, similarity) for every near copy."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.process import extractOne
+
+    normal_training = [normalise(t) for t in training]
+    for text in heldout:
+        best = extractOne(normalise(text), normal_training, scorer=fuzz.ratio,
+                          score_cutoff=NEAR)
+        if best:
+            yield text, training[best[2]], best[1]
+
+
+def remove(path: Path, texts: List[str]) -> int:
+    """Deletes the entries holding ``texts`` from a held-out file, line by line, so that
+    its comments and layout stay as written."""
+    drop = set(texts)
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    kept, skipping, removed = [], None, 0
+    for line in lines:
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if skipping is not None:
+            if stripped and indent > skipping and not stripped.startswith("- "):
+                continue  # the removed entry's other keys (kinds:, topic:, ...)
+            skipping = None
+        value = _entry_text(stripped)
+        if value is not None and value in drop:
+            removed += 1
+            skipping = indent
+            continue
+        kept.append(line)
+    path.write_text("".join(kept), "utf-8")
+    return removed
+
+
+def _entry_text(stripped: str):
+    for prefix in ("- text: ", "- "):
+        if stripped.startswith(prefix):
+            raw = stripped[len(prefix):]
+            try:
+                value = yaml.safe_load(raw)
+            except yaml.YAMLError:
+                value = raw
+            return value if isinstance(value, str) else None
+    return None
+
+
+def report() -> Dict[Path, List[Tuple[str, str, float]]]:
+    training = training_texts()
+    return {path: list(overlaps(heldout_texts(path), training))
+            for path in sorted(HELDOUT_DIR.glob("*.yml"))}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--remove", action="store_true")
+    args = parser.parse_args(argv)
+    total = 0
+    for path, found in report().items():
+        total += len(found)
+        print(f"{path.relative_to(PROJECT_ROOT)}: {len(found)} near copies of training examples")
+        if args.remove and found:
+            print(f"  removed {remove(path, [text for text, _, _ in found])}")
+    return 1 if total and not args.remove else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
