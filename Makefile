@@ -14,8 +14,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard miss_nlp/*.py)
 
-.PHONY: help setup train retrain validate run shell test test-fast evaluate clean widget-deps \
-        service-deps prune-conversations
+.PHONY: help setup train retrain validate run shell shell-rasa doctor test test-fast evaluate \
+        clean widget-deps service-deps prune-conversations red-flags-doc
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -53,10 +53,20 @@ retrain: $(STAMPS)/spacy  ## Train again even if Rasa's fingerprint sees no chan
 	$(BIN)/rasa train --fixed-model-name miss-assistant --out models --force
 
 run: train  ## Start the assistant (REST channel on 127.0.0.1:5005)
-	$(BIN)/python -m assistant.launcher run
+	@$(BIN)/python -m assistant.launcher run
 
-shell: train  ## Chat with the assistant in the terminal
-	$(BIN)/python -m assistant.launcher shell
+shell: train  ## Chat with the assistant in the terminal (numbered choices, sources, urgent marks)
+	@$(BIN)/python -m assistant.launcher shell
+
+shell-rasa: train  ## The same chat in Rasa's own console client (raw JSON; for debugging)
+	$(BIN)/python -m assistant.launcher shell --rasa-console
+
+# Runs before anything is installed too: with .venv's Python, else any Python 3.
+doctor:  ## Check what `make run` needs, in seconds, starting nothing (PRODUCTION=1: for patients)
+	@py=$(BIN)/python; $$py -c '' 2>/dev/null || py=$$(scripts/find-python.sh 2>/dev/null) \
+	  || py=$$(command -v python3) \
+	  || { echo "No Python found: install Python 3.10 (e.g. 'apt-get install python3.10-venv') or set PYTHON=/path/to/python3.10"; exit 1; }; \
+	$$py -m assistant.doctor $(if $(PRODUCTION),--production)
 
 test: train widget-deps service-deps  ## Run the whole test suite
 	$(BIN)/python -m pytest
@@ -92,6 +102,9 @@ $(STAMPS)/services: $(STAMPS)/venv
 	@touch $@
 
 service-deps: $(STAMPS)/services  ## Install what the scale-out tests need (PostgreSQL, Redis)
+
+red-flags-doc: setup  ## Rewrite docs/red-flags.md (the clinical review table) from knowledge/red_flags.yml
+	$(BIN)/python -m miss_nlp.red_flags_doc
 
 prune-conversations: setup  ## Delete conversations quiet for DAYS days: make prune-conversations DAYS=30
 	@[ -n "$(DAYS)" ] || { echo "Usage: make prune-conversations DAYS=30"; exit 2; }

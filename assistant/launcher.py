@@ -5,8 +5,10 @@ the assistant starts the same thing.
 
     python -m assistant.launcher run   [--host 127.0.0.1] [--port 5005] [--action-port 5055]
                                        [--widget-port 8080] [--no-widget]
-    python -m assistant.launcher shell
+    python -m assistant.launcher shell [--rasa-console]
 
+`shell` runs the readable terminal client (assistant/shell.py) against the REST
+channel; --rasa-console gives Rasa's own console client instead (for debugging).
 `run` also serves the website chat widget (widget/) and its demo page on
 loopback, and allows the demo page's origin plus MISS_CORS_ORIGINS (exact
 origins, comma-separated) through CORS on the Rasa server.
@@ -16,6 +18,9 @@ conversations in SQLite under MISS_DATA_DIR or in PostgreSQL (MISS_DB_*), locks
 in Redis when MISS_REDIS_HOST is set, no HTTP API unless MISS_JWT_SECRET is set
 (then JWT only), request size and timeouts limited, logs redacted, action server
 on loopback (MISS_ACTION_HOST).
+
+Dependencies' deprecation warnings that nobody running the assistant can act on
+are filtered here and in the servers started here (assistant/quiet.py).
 """
 import argparse
 import html
@@ -295,9 +300,11 @@ def start_action_server(port: int, log: Optional[Path] = None,
                         env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
     """`rasa run actions` on MISS_ACTION_HOST (loopback by default):``port``."""
     env = action_server_env(env)
+    from assistant.quiet import command
+
     proc = start_process(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-         "--port", str(port), "--logging-config-file", str(LOGGING_CONFIG)],
+        command("rasa", "run", "actions", "--actions", "actions",
+                "--port", str(port), "--logging-config-file", str(LOGGING_CONFIG)),
         log=log,
         env=env,
     )
@@ -310,14 +317,17 @@ def start_action_server(port: int, log: Optional[Path] = None,
 
 
 def rasa_run_args(host: str, port: int, endpoints: Path, model: Path = MODEL) -> List[str]:
-    return [
-        str(VENV_BIN / "rasa"), "run",
+    """`rasa run`, through assistant.quiet so that dependencies' warnings stay quiet."""
+    from assistant.quiet import command
+
+    return command(
+        "rasa", "run",
         "--model", str(model),
         "--endpoints", str(endpoints),
         "--credentials", str(PROJECT_ROOT / "credentials.yml"),
         "--interface", host,
         "--port", str(port),
-    ]
+    )
 
 
 @contextmanager
@@ -589,23 +599,83 @@ def _start_widget(args: argparse.Namespace) -> Optional[WidgetServer]:
                          "to a free port, or use --no-widget.")
 
 
+SHELL_SENDER_PREFIX = "shell-"
+
+
 def _shell(args: argparse.Namespace) -> int:
-    """Rasa's own console client, talking to the same server and channel patients use."""
-    import asyncio
+    """A terminal chat through the same server and REST channel patients use: the
+    readable client (assistant/shell.py), or Rasa's own console with --rasa-console."""
     import uuid
 
-    from rasa.core.channels.console import record_messages
+    sender = f"{SHELL_SENDER_PREFIX}{uuid.uuid4().hex[:8]}"
+    logs = PROJECT_ROOT / "var" / "logs"
+    print(f"Starting the assistant for the shell (about 30 s; server logs in {logs})...",
+          flush=True)
+    try:
+        with running_assistant(port=args.port, action_port=args.action_port,
+                               log_dir=logs) as assistant:
+            if args.rasa_console:
+                import asyncio
 
-    print("Starting the assistant for the shell (about 30 s)...", flush=True)
-    with running_assistant(port=args.port, action_port=args.action_port,
-                           log_dir=PROJECT_ROOT / "var" / "logs") as assistant:
-        asyncio.run(record_messages(sender_id=f"shell-{uuid.uuid4().hex[:8]}",
-                                    server_url=assistant.url))
-    return 0
+                from rasa.core.channels.console import record_messages
+
+                asyncio.run(record_messages(sender_id=sender, server_url=assistant.url))
+                return 0
+            from assistant.shell import chat
+
+            return chat(assistant.rest_webhook, sender=sender)
+    except KeyboardInterrupt:
+        print(flush=True)
+        return 0
+
+
+def sms_status(env: Optional[Mapping[str, str]] = None) -> str:
+    """Whether the Twilio SMS channel is on, as the channel itself decides
+    (channels/twilio_sms.py: the account SID, auth token and number all set)."""
+    names = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER")
+    missing = [name for name in names if not _get(env, name)]
+    if not missing:
+        digits = re.sub(r"\D", "", _get(env, "TWILIO_NUMBER"))
+        return f"on, for the number ending {digits[-2:]}"
+    if len(missing) == len(names):
+        return "off: set " + ", ".join(names) + " to turn it on"
+    return "off: " + ", ".join(missing) + " not set (run `make doctor`)"
+
+
+def startup_block(rasa_url: str, demo_url: Optional[str],
+                  env: Optional[Mapping[str, str]] = None) -> List[str]:
+    """The lines `run` ends its start-up with: every address it serves, the
+    stores in use and how to stop it."""
+    tracker = tracker_store_config(env)
+    if tracker["dialect"] == "sqlite":
+        conversations = f"SQLite, {tracker['db']}"
+    else:
+        conversations = (f"PostgreSQL, {tracker['username']}@{tracker['url']}:"
+                         f"{tracker['port']}/{tracker['db']}")
+    lock = lock_store_config(env)
+    locks = (f"Redis, {lock['url']}:{lock['port']} db {lock['db']}" if lock
+             else "in memory (right for one server)")
+    api = "on, JWT only" if _get(env, "MISS_JWT_SECRET") else "off"
+    rows = [
+        ("REST channel", f"{rasa_url}/webhooks/rest/webhook"),
+        ("Widget demo page", demo_url or "off (--no-widget)"),
+        ("SMS webhook", f"{rasa_url}/webhooks/twilio_sms/webhook"),
+        ("", f"({sms_status(env)})"),
+        ("Conversations", conversations),
+        ("Locks", locks),
+        ("HTTP API", api),
+    ]
+    rule = "-" * 72
+    lines = ["", rule, "MISS assistant is ready."]
+    lines += [f"  {label + ':' if label else '':<18}{value}" for label, value in rows]
+    lines += ["Chat with it in a terminal: .venv/bin/python -m assistant.shell",
+              "Stop it with Ctrl+C.", rule]
+    return lines
 
 
 def _run(args: argparse.Namespace) -> int:
     env = base_env()
+    print("Starting the MISS assistant (about 30 s)...", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         endpoints = write_endpoints(args.action_port, Path(tmp), env)
         prune_at_start(env)
@@ -618,11 +688,10 @@ def _run(args: argparse.Namespace) -> int:
                                  env=rasa_server_env(env))
             try:
                 wait_for_http(f"{browser_url(args.host, args.port)}/", timeout=180, proc=rasa)
-                print(f"\nMISS assistant ready: REST channel at "
-                      f"{browser_url(args.host, args.port)}/webhooks/rest/webhook", flush=True)
-                if widget:
-                    print(f"Website chat widget demo page: {widget.demo_url}", flush=True)
-                print(flush=True)
+                time.sleep(0.5)  # let the servers' own start-up lines come first
+                print("\n".join(startup_block(browser_url(args.host, args.port),
+                                              widget.demo_url if widget else None, env)),
+                      flush=True)
                 return rasa.wait()
             finally:
                 stop(rasa)
@@ -635,6 +704,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    from assistant.quiet import quiet_dependencies
+
+    quiet_dependencies()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["run", "shell"])
     parser.add_argument("--host", default=os.environ.get("MISS_HOST", "127.0.0.1"))
@@ -646,9 +718,12 @@ def main(argv: Optional[List[str]] = None) -> int:
                         default=int(os.environ.get("MISS_WIDGET_PORT", DEFAULT_WIDGET_PORT)))
     parser.add_argument("--no-widget", action="store_true",
                         help="do not serve the website chat widget and its demo page")
+    parser.add_argument("--rasa-console", action="store_true",
+                        help="shell: Rasa's own console client instead of the readable one")
     args = parser.parse_args(argv)
     if not MODEL.exists():
-        print(f"No trained model at {MODEL}; run `make train` first.", file=sys.stderr)
+        print(f"No trained model at {MODEL}; run `make train` first (or `make doctor`).",
+              file=sys.stderr)
         return 1
     try:
         cors_origins()
@@ -661,8 +736,28 @@ def main(argv: Optional[List[str]] = None) -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
+    busy = _busy_ports(args)
+    if busy:
+        print("\n".join(busy), file=sys.stderr)
+        if args.command == "shell":
+            print("To chat with an assistant already running: "
+                  ".venv/bin/python -m assistant.shell", file=sys.stderr)
+        return 1
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     return _shell(args) if args.command == "shell" else _run(args)
+
+
+def _busy_ports(args: argparse.Namespace) -> List[str]:
+    """One line with the fix for each port the servers could not listen on
+    (assistant/doctor.py's check), instead of a traceback from deep inside Rasa."""
+    from assistant.doctor import Port, check_ports
+
+    ports = [Port("Rasa server", "MISS_PORT", args.host, args.port),
+             Port("action server", "MISS_ACTION_PORT", action_host(), args.action_port)]
+    if args.command == "run" and not args.no_widget:
+        ports.append(Port("widget demo page", "MISS_WIDGET_PORT", args.widget_host,
+                          args.widget_port))
+    return check_ports([p for p in ports if p.port])
 
 
 if __name__ == "__main__":

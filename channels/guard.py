@@ -1,13 +1,17 @@
 """What every input channel does to a patient's text before Rasa sees it.
 
-* Rasa treats text starting with ``/`` as a hard-coded intent (``/emergency``,
-  ``/faq{"x": 1}``). Only the exact payloads the assistant's own buttons offer
-  may do that; any other leading slash is removed.
-* Control characters become spaces; empty text becomes ``/empty_message`` and
-  text over the length limit ``/message_too_long``, so that the patient gets a
-  polite reply from the domain and the turn is kept in the conversation.
+* Rasa reads a message as a hard-coded intent (``/emergency``, ``/faq{"x": 1}``) when
+  its text, stripped the way Rasa strips it, starts with ``/``: that would skip the
+  understanding and the red-flag check. Only the exact payloads of the assistant's
+  own buttons may do that; from any other text, leading slashes and whatever Rasa
+  would strip around them are removed until Rasa would no longer see an intent
+  (:func:`forces_an_intent` asks Rasa's own prefix test).
+* Control characters and zero-width or bidi marks become spaces; empty text becomes
+  ``/empty_message``, so that the patient gets a polite reply from the domain and the
+  turn is kept in the conversation.
+* Long text is passed on whole: the red-flag check reads all of it first, and only
+  then is the patient asked to shorten it (miss_nlp.components.Triage).
 """
-import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -15,22 +19,20 @@ from pathlib import Path
 from typing import Any, FrozenSet, Optional
 
 import yaml
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MAX_CHARS = 1000
 
 EMPTY_MESSAGE = "/empty_message"
-MESSAGE_TOO_LONG = "/message_too_long"
 
 # C0/C1 controls except tab and newline, plus zero-width and bidi format marks.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
-def max_message_chars() -> int:
-    try:
-        return max(1, int(os.environ.get("MISS_MAX_MESSAGE_CHARS", DEFAULT_MAX_CHARS)))
-    except ValueError:
-        return DEFAULT_MAX_CHARS
+def forces_an_intent(text: str) -> bool:
+    """True when Rasa would read ``text`` as ``/intent``: it strips the text
+    (``UserMessage``, ``YAMLStoryReader.unpack_regex_message``) and looks at the prefix."""
+    return text.strip().startswith(INTENT_MESSAGE_PREFIX)
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +55,7 @@ def clean_message(text: Any, allowed_payloads: Optional[FrozenSet[str]] = None) 
     text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).strip()
     if text in allowed:
         return text
-    if len(text) > max_message_chars():
-        return MESSAGE_TOO_LONG
-    text = text.lstrip("/").strip()
+    while forces_an_intent(text):
+        text = text.strip()[len(INTENT_MESSAGE_PREFIX):]
+    text = text.strip()
     return text or EMPTY_MESSAGE

@@ -22,30 +22,39 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from miss_nlp.red_flags import RedFlagMatcher
+from miss_nlp import triage
 
 EMERGENCY_INTENT = "emergency"
+AFTER_SURGERY_INTENT = "after_surgery_concern"
+MESSAGE_TOO_LONG_INTENT = "message_too_long"
 RED_FLAG_ENTITY = "red_flag"
-# The red_flag value for an emergency the classifier found but no rule named.
-UNNAMED_RED_FLAG = "unspecified"
+RED_FLAG_MENTION_ENTITY = "red_flag_mention"
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class RedFlagDetector(GraphComponent):
-    """Overrides any predicted intent with ``emergency`` when a red flag is present.
+class Triage(GraphComponent):
+    """One triage decision per message, after the classifiers (miss_nlp/triage.py).
 
-    Goes last in the pipeline, after the classifiers and the FallbackClassifier,
-    so nothing downstream can turn a red-flag message back into an FAQ answer.
-    Every emergency gets a ``red_flag`` entity naming the kind (``crisis``, ...,
-    or ``unspecified`` when only the classifier saw it); the ``red_flag`` slot it
-    fills picks the emergency advice, and is refreshed by each emergency.
+    * A red flag happening now (any kind, on the whole text, whatever its length)
+      makes the intent ``emergency``, with one ``red_flag`` entity per kind, most
+      urgent first; the NLG gives the advice of the first and names the others.
+    * The classifier alone saying ``emergency`` counts when it is at least
+      ``classifier_emergency_threshold`` sure of a message that asks nothing and
+      names no red flag; otherwise its next intent stands.
+    * A patient describing their own recovery gets ``after_surgery_concern`` (the
+      rules in red_flags.yml, or the classifier at least
+      ``classifier_after_surgery_threshold`` sure of a message with no what-if).
+    * Red-flag words in a general question keep the classifier's topic and add a
+      ``red_flag_mention`` entity per kind, for one sentence of urgent-care advice.
+    * Anything else longer than ``max_message_chars`` becomes ``message_too_long``.
     """
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {}
+        return {"classifier_emergency_threshold": 0.9,
+                "classifier_after_surgery_threshold": 0.5, "max_message_chars": None}
 
     @classmethod
     def create(
@@ -54,52 +63,76 @@ class RedFlagDetector(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "RedFlagDetector":
-        return cls()
+    ) -> "Triage":
+        return cls({**cls.get_default_config(), **config})
 
-    def __init__(self) -> None:
-        self._matcher: Optional[RedFlagMatcher] = None
-        self._vocab = None
-
-    def _matcher_for(self, doc) -> RedFlagMatcher:
-        # The Matcher must share the vocab of the docs that SpacyNLP makes.
-        if self._matcher is None or self._vocab is not doc.vocab:
-            self._matcher = RedFlagMatcher(doc.vocab)
-            self._vocab = doc.vocab
-        return self._matcher
+    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+        self.config = {**self.get_default_config(), **(config or {})}
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
-            if doc is None:
-                continue
-            flags = self._matcher_for(doc).find(doc)
-            if flags:
-                mark_emergency(message, [flag.kind for flag in flags])
-            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == EMERGENCY_INTENT:
-                mark_emergency(message, [UNNAMED_RED_FLAG])
+            tokens = (triage.tokens_of(doc) if doc is not None
+                      else triage.tokens_of_text(message.get(TEXT) or ""))
+            decide(message, tokens, {**self.config, "max_message_chars":
+                                     self.config["max_message_chars"] or triage.max_message_chars()})
         return messages
 
 
-def mark_emergency(message: Message, kinds: List[Text]) -> None:
-    intent = {INTENT_NAME_KEY: EMERGENCY_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-    ranking = [
-        entry
-        for entry in message.get(INTENT_RANKING_KEY) or []
-        if entry.get(INTENT_NAME_KEY) != EMERGENCY_INTENT
-    ]
+def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, Any]) -> None:
+    findings = triage.find(tokens)
+    acute = findings.kinds(triage.ACUTE)
+    mentioned = findings.kinds(triage.MENTIONED)
+    intent = message.get(INTENT) or {}
+    top = intent.get(INTENT_NAME_KEY)
+    sure = intent.get(PREDICTED_CONFIDENCE_KEY, 0.0)
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    if acute:
+        set_intent(message, EMERGENCY_INTENT, ranking)
+        add_entities(message, RED_FLAG_ENTITY, acute)
+        return
+    own_recovery = triage.describes_own_recovery(tokens)
+    plain = not mentioned and not triage.asks_a_question(tokens)
+    if (top == EMERGENCY_INTENT and sure >= config["classifier_emergency_threshold"]
+            and plain and not own_recovery):
+        set_intent(message, EMERGENCY_INTENT, ranking)
+        add_entities(message, RED_FLAG_ENTITY, [triage.UNSPECIFIED])
+        return
+    if own_recovery or (top == AFTER_SURGERY_INTENT and not mentioned
+                        and sure >= config["classifier_after_surgery_threshold"]
+                        and not triage.wonders_what_if(tokens)):
+        set_intent(message, AFTER_SURGERY_INTENT, ranking)
+    elif len(message.get(TEXT) or "") > config["max_message_chars"]:
+        set_intent(message, MESSAGE_TOO_LONG_INTENT, ranking)
+    elif top in (EMERGENCY_INTENT, AFTER_SURGERY_INTENT):
+        rest = [e for e in ranking
+                if e.get(INTENT_NAME_KEY) not in (EMERGENCY_INTENT, AFTER_SURGERY_INTENT)]
+        if rest:
+            message.set(INTENT, rest[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, rest, add_to_output=True)
+    if mentioned:
+        add_entities(message, RED_FLAG_MENTION_ENTITY, mentioned)
+
+
+def set_intent(message: Message, name: Text, ranking: List[Dict[Text, Any]]) -> None:
+    intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    rest = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) != name]
     message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [intent] + ranking, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent] + rest, add_to_output=True)
+
+
+def add_entities(message: Message, entity: Text, kinds: List[Text]) -> None:
     text = message.get(TEXT) or ""
-    entities = list(message.get(ENTITIES) or [])
+    entities = [e for e in message.get(ENTITIES) or []
+                if e.get(ENTITY_ATTRIBUTE_TYPE) not in (RED_FLAG_ENTITY, RED_FLAG_MENTION_ENTITY)]
     for kind in kinds:
         entities.append(
             {
-                ENTITY_ATTRIBUTE_TYPE: RED_FLAG_ENTITY,
+                ENTITY_ATTRIBUTE_TYPE: entity,
                 ENTITY_ATTRIBUTE_VALUE: kind,
                 ENTITY_ATTRIBUTE_START: 0,
                 ENTITY_ATTRIBUTE_END: len(text),
-                EXTRACTOR: RedFlagDetector.__name__,
+                EXTRACTOR: Triage.__name__,
             }
         )
     message.set(ENTITIES, entities, add_to_output=True)

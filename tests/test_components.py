@@ -11,7 +11,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from miss_nlp import PIPELINE_PACKAGE
-from miss_nlp.components import BlendedIntentClassifier, RedFlagDetector, blend
+from miss_nlp.components import BlendedIntentClassifier, Triage, blend
 from miss_nlp.linear_intents import LinearIntentModel
 
 
@@ -40,28 +40,74 @@ def storage(tmp_path):
     return LocalModelStorage(tmp_path)
 
 
+def triage_component(storage, context):
+    return Triage.create({"max_message_chars": 1000}, storage, Resource("triage"), context)
+
+
 def test_red_flag_overrides_a_confident_faq_answer(nlp, storage, context):
-    detector = RedFlagDetector.create({}, storage, Resource("red"), context)
     msg = message(nlp, "since my op I can't control my bladder, how long is recovery?",
                   intent={"name": "recovery_time", "confidence": 0.99},
                   ranking=[{"name": "recovery_time", "confidence": 0.99}])
-    detector.process([msg])
+    triage_component(storage, context).process([msg])
     assert msg.get("intent") == {"name": "emergency", "confidence": 1.0}
     assert msg.get("intent_ranking")[0]["name"] == "emergency"
     assert {"entity": "red_flag", "value": "bladder_bowel"}.items() <= msg.get("entities")[0].items()
 
 
-def test_emergency_seen_only_by_the_classifier_is_named_unspecified(nlp, storage, context):
-    detector = RedFlagDetector.create({}, storage, Resource("red"), context)
-    msg = message(nlp, "please help quickly", intent={"name": "emergency", "confidence": 0.8})
-    detector.process([msg])
+def test_every_red_flag_is_an_entity_most_urgent_first(nlp, storage, context):
+    msg = message(nlp, "I have a fever and my wound is oozing pus and I want to kill myself",
+                  intent={"name": "emergency", "confidence": 0.9})
+    triage_component(storage, context).process([msg])
+    assert [e["value"] for e in msg.get("entities") if e["entity"] == "red_flag"] == [
+        "crisis", "fever", "wound"]
+
+
+def test_a_sure_emergency_seen_only_by_the_classifier_is_named_unspecified(nlp, storage, context):
+    msg = message(nlp, "please help quickly", intent={"name": "emergency", "confidence": 0.95})
+    triage_component(storage, context).process([msg])
+    assert msg.get("intent")["name"] == "emergency"
     assert msg.get("entities")[0]["value"] == "unspecified"
 
 
+def test_an_unsure_classifier_emergency_gives_way_to_the_next_intent(nlp, storage, context):
+    ranking = [{"name": "emergency", "confidence": 0.4}, {"name": "risks_complications",
+                                                          "confidence": 0.35}]
+    msg = message(nlp, "'; DROP TABLE events; --", intent=ranking[0], ranking=ranking)
+    triage_component(storage, context).process([msg])
+    assert msg.get("intent")["name"] == "risks_complications"
+
+
+def test_a_red_flag_named_in_a_question_keeps_the_topic_and_is_noted(nlp, storage, context):
+    ranking = [{"name": "conditions_treated", "confidence": 0.7}]
+    msg = message(nlp, "Can MISS help with leg weakness from a herniated disc?",
+                  intent=ranking[0], ranking=ranking)
+    triage_component(storage, context).process([msg])
+    assert msg.get("intent")["name"] == "conditions_treated"
+    assert [(e["entity"], e["value"]) for e in msg.get("entities")] == [
+        ("red_flag_mention", "leg_weakness")]
+
+
+def test_own_recovery_goes_to_the_surgeons_team(nlp, storage, context):
+    ranking = [{"name": "pain", "confidence": 0.9}]
+    msg = message(nlp, "I still feel numbness in my foot since the operation, is that normal?",
+                  intent=ranking[0], ranking=ranking)
+    triage_component(storage, context).process([msg])
+    assert msg.get("intent")["name"] == "after_surgery_concern"
+
+
+def test_a_long_message_is_checked_before_it_is_called_too_long(nlp, storage, context):
+    story = "My back has been sore for years and I have tried many things. " * 20
+    ranking = [{"name": "pain", "confidence": 0.9}]
+    urgent = message(nlp, story + "And now I can't control my bladder.", ranking[0], ranking)
+    plain = message(nlp, story + "What is MISS?", ranking[0], ranking)
+    triage_component(storage, context).process([urgent, plain])
+    assert urgent.get("intent")["name"] == "emergency"
+    assert plain.get("intent")["name"] == "message_too_long"
+
+
 def test_red_flag_leaves_ordinary_questions_alone(nlp, storage, context):
-    detector = RedFlagDetector.create({}, storage, Resource("red"), context)
     msg = message(nlp, "how long is recovery?", intent={"name": "recovery_time", "confidence": 0.9})
-    detector.process([msg])
+    triage_component(storage, context).process([msg])
     assert msg.get("intent")["name"] == "recovery_time"
     assert not msg.get("entities")
 

@@ -5,7 +5,9 @@ import subprocess
 import pytest
 
 from assistant.launcher import PROJECT_ROOT, VENV_BIN, base_env
-from channels.guard import EMPTY_MESSAGE, MESSAGE_TOO_LONG
+from channels.guard import EMPTY_MESSAGE
+
+MESSAGE_TOO_LONG = "/message_too_long"
 
 MAX_HISTORY = "5"
 

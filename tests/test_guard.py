@@ -1,8 +1,12 @@
 """What every channel does to patient text before the assistant sees it."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+from rasa.shared.nlu.training_data.message import Message
 
-from channels.guard import (EMPTY_MESSAGE, MESSAGE_TOO_LONG, button_payloads,
-                            clean_message)
+from channels.guard import EMPTY_MESSAGE, button_payloads, clean_message, forces_an_intent
 
 BUTTONS = frozenset({"/recovery_time", "/contact_clinic"})
 
@@ -21,16 +25,65 @@ BUTTONS = frozenset({"/recovery_time", "/contact_clinic"})
     (42, EMPTY_MESSAGE),
     ("scar\x00 size\x1b", "scar  size"),
     ("\u200b/emergency", "emergency"),
-    ("x" * 1001, MESSAGE_TOO_LONG),
-    ("x" * 1000, "x" * 1000),
+    # Long text is passed on whole: the red-flag check reads all of it.
+    ("x" * 5000, "x" * 5000),
 ])
 def test_clean_message(typed, seen):
     assert clean_message(typed, BUTTONS) == seen
 
 
-def test_length_limit_comes_from_configuration(monkeypatch):
-    monkeypatch.setenv("MISS_MAX_MESSAGE_CHARS", "10")
-    assert clean_message("a short one", BUTTONS) == MESSAGE_TOO_LONG
+# Every shape found so far that got past the first guard (strip "/" then whitespace).
+@pytest.mark.parametrize("typed", [
+    '/ /emergency{"red_flag":"crisis"}', "/ /out_of_scope", "/\n/restart",
+    "/\u2028/bot_challenge", "/\u2029/greet", "/\t/emergency", "/\x0b/emergency",
+    "/\x85/emergency", "/\u3000/emergency", "/\u00a0/emergency", "/\u200b/emergency",
+    "/\ufeff/emergency", "/\u2060/emergency", "/ \u2028 / \u2029 /emergency",
+    " / / / /emergency", "/\r\n/emergency",
+])
+def test_known_slash_variants_cannot_force_an_intent(typed):
+    cleaned = clean_message(typed, BUTTONS)
+    assert not forces_an_intent(cleaned), repr(cleaned)
+    assert _rasa_reads_an_intent(cleaned) is False
+
+
+SEPARATORS = st.sampled_from([
+    "/", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85",
+    "\u00a0", "\u1680", "\u2000", "\u2007", "\u200a", "\u2028", "\u2029", "\u202f", "\u205f",
+    "\u3000", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202e", "\x00",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(prefix=st.lists(SEPARATORS, min_size=1, max_size=8),
+       intent=st.sampled_from(["emergency", "out_of_scope", "restart", "bot_challenge",
+                               'emergency{"red_flag": "crisis"}', "recovery_time"]),
+       tail=st.text(max_size=20))
+def test_no_generated_variant_reaches_rasa_as_an_intent(prefix, intent, tail):
+    typed = "".join(prefix) + "/" + intent + tail
+    cleaned = clean_message(typed, BUTTONS)
+    if cleaned in BUTTONS:
+        return  # exactly a button's payload, which is allowed
+    assert not forces_an_intent(cleaned), repr(cleaned)
+    assert _rasa_reads_an_intent(cleaned) is False
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_nothing_typed_reaches_rasa_as_an_intent_unless_it_is_a_button(typed):
+    cleaned = clean_message(typed, BUTTONS)
+    assert cleaned in BUTTONS or cleaned == EMPTY_MESSAGE or not forces_an_intent(cleaned)
+
+
+def _rasa_reads_an_intent(text: str) -> bool:
+    """Asks Rasa's own parser (RegexMessageHandler) whether it would set an intent."""
+    message = Message(data={"text": text})
+    unpacked = YAMLStoryReader.unpack_regex_message(message)
+    return unpacked is not message and bool(unpacked.get("intent"))
+
+
+def test_forces_an_intent_follows_rasas_prefix():
+    assert INTENT_MESSAGE_PREFIX == "/"
+    assert forces_an_intent(" \u2028/greet") and not forces_an_intent("greet /x")
 
 
 def test_only_the_domains_own_button_payloads_may_force_an_intent():

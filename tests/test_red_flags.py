@@ -1,15 +1,23 @@
-"""The red-flag safety net, on messages written independently of its rules."""
+"""The red-flag rules (knowledge/red_flags.yml) on phrasings and on their own examples.
+
+tests/nlu/red_flag_phrasings.yml was written blind to the rules by a helper, then the
+rules were widened on its misses: it is a regression set now, not a measure. The
+blind measure is tests/nlu/triage_blind_*.yml (assistant/evaluate_triage.py).
+"""
+import itertools
+
 import pytest
 import spacy
 import yaml
 
 from assistant.launcher import PROJECT_ROOT
-from miss_nlp import PIPELINE_PACKAGE
-from miss_nlp.red_flags import CRISIS, RedFlagMatcher
+from miss_nlp import PIPELINE_PACKAGE, triage
 
 PHRASINGS = yaml.safe_load(
     (PROJECT_ROOT / "tests" / "nlu" / "red_flag_phrasings.yml").read_text("utf-8"))
 MUST_ALERT = [(kind, text) for kind, texts in PHRASINGS["must_alert"].items() for text in texts]
+VOCAB = triage.vocabulary()
+NAMED_KINDS = [k.name for k in VOCAB.by_priority() if k.example]
 
 
 @pytest.fixture(scope="module")
@@ -18,29 +26,126 @@ def nlp():
 
 
 @pytest.fixture(scope="module")
-def find(nlp):
-    matcher = RedFlagMatcher(nlp.vocab)
+def findings(nlp):
     # Rasa lowercases text before spaCy sees it.
-    return lambda text: matcher.find(nlp(text.lower()))
+    return lambda text: triage.find(triage.tokens_of(nlp(text.lower())))
+
+
+@pytest.fixture(scope="module")
+def acute(findings):
+    return lambda text: findings(text).kinds(triage.ACUTE)
 
 
 @pytest.mark.parametrize("kind,text", MUST_ALERT)
-def test_red_flag_message_raises_an_alert(find, kind, text):
-    assert find(text), f"no red flag found in a {kind} message: {text!r}"
+def test_red_flag_message_raises_an_alert(acute, kind, text):
+    assert acute(text), f"no red flag found in a {kind} message: {text!r}"
 
 
 @pytest.mark.parametrize("text", PHRASINGS["must_alert"]["crisis"])
-def test_thoughts_of_suicide_get_the_crisis_advice_first(find, text):
-    assert find(text)[0].kind == CRISIS
+def test_thoughts_of_suicide_come_first(acute, text):
+    assert acute(text)[0] == triage.CRISIS
 
 
 @pytest.mark.parametrize("text", PHRASINGS["should_not_alert"])
-def test_ordinary_question_raises_no_alert(find, text):
-    assert find(text) == []
+def test_ordinary_question_raises_no_alert(acute, text):
+    assert acute(text) == []
 
 
-def test_window_keeps_far_apart_words_from_alerting(find):
+@pytest.mark.parametrize("kind", NAMED_KINDS)
+def test_each_kinds_own_example_is_acute(acute, kind):
+    assert acute(VOCAB.kinds[kind].example) == [kind]
+
+
+@pytest.mark.parametrize("first,second", list(itertools.combinations(NAMED_KINDS, 2)))
+def test_two_red_flags_get_the_most_urgent_advice_and_name_the_other(acute, first, second):
+    for a, b in ((first, second), (second, first)):
+        text = f"{VOCAB.kinds[a].example}. Also {VOCAB.kinds[b].example}."
+        kinds = acute(text)
+        assert kinds[:2] == [first, second], text
+        advice = triage.advice_for(kinds)
+        assert advice.startswith(VOCAB.kinds[first].advice)
+        assert VOCAB.kinds[second].label in advice
+
+
+@pytest.mark.parametrize("text", [
+    "I want to kill myself and my wound is oozing pus",
+    "i just want to die, i have a fever since my surgery",
+    "my incision is red and hot and honestly I want to end my life",
+])
+def test_the_crisis_line_is_never_lost_to_a_second_red_flag(acute, text):
+    kinds = acute(text)
+    assert kinds[0] == triage.CRISIS and len(kinds) >= 2
+    assert "{crisis_line}" in triage.advice_for(kinds)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("What are the chances I will not wake up from the anesthesia?", "crisis"),
+    ("Is there a way out of having surgery?", None),
+    ("Can MISS help with leg weakness from a herniated disc?", "leg_weakness"),
+    ("Can the small cuts get infected after the operation?", None),
+    ("is paralysis a risk", None),
+    ("do people lose bladder control after this surgery", "bladder_bowel"),
+    ("what if I get a fever after surgery?", "fever"),
+    ("no fever, no numbness, just stiffness. am I a candidate?", None),
+    ("I don't have a fever or any bladder problems, just aching", None),
+    ("I'm dying to know how long recovery takes", None),
+    ("this back pain is killing me, is MISS an option?", None),
+    ("my boss will kill me if I take six weeks off", None),
+    ("'; DROP TABLE events; --", None),
+])
+def test_red_flag_words_in_a_question_are_not_an_emergency(findings, text, kind):
+    found = findings(text)
+    assert found.kinds(triage.ACUTE) == []
+    if kind:
+        assert kind in found.kinds(triage.MENTIONED)
+
+
+@pytest.mark.parametrize("text", [
+    "I still feel numbness in my foot since the operation, is that normal?",
+    "the pain came back after my surgery, what could be the reason?",
+    "Should I go to the ER for unbearable back pain?",
+    "I'm three weeks post-op and my back aches at night",
+])
+def test_own_recovery_is_recognised(nlp, text):
+    tokens = triage.tokens_of(nlp(text.lower()))
+    assert triage.describes_own_recovery(tokens)
+    assert triage.find(tokens).kinds(triage.ACUTE) == []
+
+
+@pytest.mark.parametrize("text", [
+    "how long after surgery can I drive?",
+    "what should I do if my wound gets red after I go home?",
+    "will I have pain after my surgery?",
+])
+def test_questions_about_the_future_are_not_a_recovery_report(nlp, text):
+    assert not triage.describes_own_recovery(triage.tokens_of(nlp(text.lower())))
+
+
+def test_window_keeps_far_apart_words_from_alerting(acute):
     far = ("my bladder surgery years ago went fine and the nurses were lovely and kind "
            "and helpful and I never had any trouble")
-    assert find(far) == []
-    assert find("bladder trouble since this morning")
+    assert acute(far) == []
+    assert acute("bladder trouble since this morning")
+
+
+def test_a_red_flag_at_the_end_of_a_long_story_is_found(acute):
+    story = ("I have had back pain for years, tried physio, injections and rest, and my "
+             "surgeon talked about keyhole surgery. ") * 12
+    assert len(story) > 1000
+    assert acute(story + "Since this morning I can't control my bladder.") == ["bladder_bowel"]
+
+
+def _work(nlp, text):
+    return triage.find(triage.tokens_of(nlp(text.lower()))).work
+
+
+@pytest.mark.parametrize("unit", [
+    "My surgeon talks about keyhole surgery and I would like to know more. ",
+    "bladder leg fever wound chest breathe kill pain numb groin fall cut blood not weak hot ",
+    "no fever, no bladder trouble, no weak legs, no chest pain, no numb groin. ",
+])
+def test_the_check_does_linear_work_with_a_small_constant(nlp, unit):
+    one, four = _work(nlp, unit * 12), _work(nlp, unit * 48)
+    tokens = len(triage.tokens_of(nlp((unit * 48).lower())))
+    assert four <= 4.5 * one
+    assert four <= 25 * tokens

@@ -45,21 +45,81 @@ def test_question_gets_the_article_based_answer(chat):
     assert replies == rendered("utter_what_is_miss")
 
 
-URGENT = (f"Call {clinic()['emergency_number']} or go to the nearest emergency department")
+def advice(*kinds):
+    from miss_nlp.triage import advice_for
+
+    return advice_for(kinds).format(**clinic())
 
 
 def test_red_flag_gets_urgent_care_advice_before_anything_else(chat):
     replies = chat.say("how long is recovery? also since yesterday I can't feel my groin")
     assert len(replies) == 1
-    assert replies[0]["text"].startswith(f"This could be an emergency. {URGENT}")
+    assert replies[0]["text"] == advice("saddle_numbness")
+    assert replies[0]["custom"]["triage"] == "acute"
 
 
-def test_thoughts_of_suicide_get_the_crisis_line_and_later_red_flags_the_usual_advice(chat):
+def test_thoughts_of_suicide_get_the_crisis_line_and_later_red_flags_their_own_advice(chat):
     crisis = chat.texts("honestly i just want to die, this pain never stops")[0]
     assert clinic()["crisis_line"] in crisis
     assert clinic()["emergency_number"] in crisis
     later = chat.texts("and now I have a fever and my back is burning")[0]
-    assert later.startswith(f"This could be an emergency. {URGENT}")
+    assert later == advice("fever")
+    assert clinic()["crisis_line"] not in later
+
+
+@pytest.mark.parametrize("message", [
+    "I want to kill myself and my wound is oozing pus",
+    "i just want to die, i have a fever since my surgery",
+])
+def test_the_crisis_line_is_kept_when_a_second_red_flag_is_present(chat, message):
+    reply = chat.texts(message)[0]
+    assert reply.startswith(advice("crisis"))
+    assert clinic()["crisis_line"] in reply and "also told me about" in reply
+
+
+def test_a_red_flag_at_the_end_of_a_long_story_gets_urgent_advice_not_too_long(chat):
+    story = ("I have had back pain for years and tried physio, injections and rest. My surgeon "
+             "talked about keyhole surgery and I read everything I could find about it. ") * 7
+    said = story + "And now I can't control my bladder."
+    assert len(said) > 1000
+    assert chat.texts(said) == [advice("bladder_bowel")]
+
+
+@pytest.mark.parametrize("message,topic", [
+    ("Can MISS help with leg weakness from a herniated disc?", "utter_conditions_treated"),
+    ("What are the chances I will not wake up from the anesthesia?", None),
+    ("Is there a way out of having surgery?", None),
+    ("Can the small cuts get infected after the operation?", None),
+    ("I'm dying to know how long recovery takes", "utter_recovery_time"),
+    ("'; DROP TABLE events; --", None),
+])
+def test_a_question_that_uses_red_flag_words_is_answered_not_alarmed(chat, message, topic):
+    replies = chat.say(message)
+    assert replies and replies[0].get("custom", {}).get("triage") != "acute"
+    assert not replies[0]["text"].startswith(("This could be an emergency", "I'm so sorry"))
+    if topic:
+        assert replies[0]["text"].startswith(rendered(topic)[0])
+
+
+def test_a_mentioned_red_flag_adds_one_sentence_on_urgent_care(chat):
+    from miss_nlp.triage import when_mentioned
+
+    reply = chat.say("do people lose bladder control after this surgery?")[0]
+    assert reply["text"].endswith(when_mentioned(["bladder_bowel"]).format(**clinic()))
+    assert reply["custom"]["triage"] == "mentioned"
+
+
+@pytest.mark.parametrize("message", [
+    "I still feel numbness in my foot since the operation, is that normal?",
+    "the pain came back after my surgery, what could be the reason?",
+    "Should I go to the ER for unbearable back pain?",
+])
+def test_own_recovery_is_sent_to_the_surgeons_office(chat, message):
+    from miss_nlp.triage import after_surgery_reply
+
+    reply = chat.say(message)[0]
+    assert reply["text"] == after_surgery_reply().format(**clinic())
+    assert clinic()["clinic_phone"] in reply["text"]
 
 
 @pytest.mark.parametrize("message", [

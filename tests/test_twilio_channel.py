@@ -328,6 +328,22 @@ def test_a_very_long_text_is_asked_to_be_shorter(phone):
 
 
 @pytest.mark.server
+def test_a_long_text_is_read_for_red_flags_before_it_is_called_too_long(phone):
+    story = ("I had keyhole surgery on my lower back a few weeks ago and I have been "
+             "resting, walking a little and taking the tablets as I was told. ") * 10
+    body = story + "Since this morning I can't control my bladder at all."
+    assert 1000 < len(body) <= 1600
+    messages = phone.text(body)
+    assert CLINIC["emergency_number"] in messages[0] and "too long" not in said(messages)
+
+
+@pytest.mark.server
+def test_a_crisis_text_with_a_second_red_flag_keeps_the_crisis_line(phone):
+    messages = phone.text("i just want to die, i have a fever since my surgery")
+    assert CLINIC["crisis_line"] in messages[0]
+
+
+@pytest.mark.server
 def test_a_text_that_is_not_utf8_is_still_answered(phone, sms_server):
     fields = phone.fields(Body="x")
     raw = urllib.parse.urlencode({**fields, "Body": "PLACEHOLDER"}).encode()
@@ -435,13 +451,29 @@ def test_every_channel_text_names_the_provider_except_the_stop_confirmation():
 
 
 def _domain_replies():
+    """Every response as the NLG fills it, with the longest variants triage can make:
+    each red flag's advice, all of them named at once, and the longest urgent-care
+    sentence added to an answer."""
+    from assistant.nlg import _project_responses
+    from miss_nlp.triage import vocabulary
+
+    nlg = _project_responses()
+    kinds = vocabulary().kinds
+    longest_note = max(kinds, key=lambda k: len(kinds[k].when_mentioned))
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
     article = (PROJECT_ROOT / "knowledge" / "miss-article.txt").read_text("utf-8")
     longest_sentence = max(article.replace("\n", " ").split(". "), key=len)
-    for name, variations in domain["responses"].items():
-        for variation in variations:
-            text = variation["text"].format(**CLINIC, passage=longest_sentence)
-            yield name, {"text": text, "buttons": variation.get("buttons"), "utter_action": name}
+    for name in domain["responses"]:
+        variants = [("", {})]
+        if name == "utter_emergency":
+            variants = [(kind, {"red_flags": [kind]}) for kind in kinds]
+            variants.append(("all", {"red_flags": list(kinds)}))
+        elif name != "utter_after_surgery":
+            variants.append(("noted", {"red_flags_mentioned": [longest_note]}))
+        for label, extra in variants:
+            reply = nlg.generate_from_slots(name, {}, "twilio", passage=longest_sentence, **extra)
+            yield f"{name}{'-' + label if label else ''}", {
+                "text": reply["text"], "buttons": reply.get("buttons"), "utter_action": name}
 
 
 @pytest.mark.parametrize("had_media", [False, True], ids=["text", "text+attachment"])

@@ -1,0 +1,151 @@
+"""Triage measured on phrasings written blind to the rules (tests/nlu/triage_blind_*.yml).
+
+Each message goes through the trained assistant in-process (NLU, rules and the
+clinic NLG, as served), and what the patient got is scored:
+
+* acute red flags: emergency advice first (target 100%), and the crisis line
+  whenever a crisis is described (100%);
+* after-surgery concerns: sent to the surgeon's team (>= 95%);
+* ordinary questions that use red-flag words: answered rather than replaced by
+  emergency or after-surgery advice (>= 98%).
+
+    python -m assistant.evaluate_triage [--model models/miss-assistant.tar.gz] [--out results]
+
+The two tuning parts were used to improve the rules; the untouched part (written with
+the first tuning part) and the fresh part (written after the tuning) never were, and
+are reported on their own; their misses are not printed.
+"""
+import argparse
+import asyncio
+import json
+import sys
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NLU = PROJECT_ROOT / "tests" / "nlu"
+# Tuned on: the rules were improved on their misses, so they are regression sets now.
+TUNING = {"tuning": NLU / "triage_blind_tuning.yml", "tuning 2": NLU / "triage_blind_tuning2.yml"}
+# Never looked at while tuning: the honest figures.
+UNTOUCHED = {"untouched": NLU / "triage_blind_untouched.yml",
+             "fresh": NLU / "triage_blind_fresh.yml"}
+PARTS = {**TUNING, **UNTOUCHED}
+MODEL = PROJECT_ROOT / "models" / "miss-assistant.tar.gz"
+EMERGENCY = "utter_emergency"
+AFTER_SURGERY = "utter_after_surgery"
+
+
+@dataclass
+class TriageScore:
+    acute: List[int] = field(default_factory=lambda: [0, 0])
+    crisis_line: List[int] = field(default_factory=lambda: [0, 0])
+    after_surgery: List[int] = field(default_factory=lambda: [0, 0])
+    ordinary_answered: List[int] = field(default_factory=lambda: [0, 0])
+    misses: List[Dict] = field(default_factory=list)
+
+    @staticmethod
+    def share(pair: List[int]) -> float:
+        return pair[0] / pair[1] if pair[1] else 0.0
+
+    def rows(self) -> Dict[str, str]:
+        return {name: f"{self.share(getattr(self, name)):6.1%} ({getattr(self, name)[0]}/"
+                      f"{getattr(self, name)[1]})"
+                for name in ("acute", "crisis_line", "after_surgery", "ordinary_answered")}
+
+
+def first_action(replies: List[Dict]) -> str:
+    return replies[0].get("utter_action", "") if replies else ""
+
+
+def score(part: Dict, reply_for, crisis_line: str) -> TriageScore:
+    result = TriageScore()
+
+    def tally(pair: List[int], ok: bool, category: str, text: str, got: str) -> None:
+        pair[0] += int(ok)
+        pair[1] += 1
+        if not ok:
+            result.misses.append({"category": category, "got": got, "text": text})
+
+    for item in part.get("acute") or []:
+        replies = reply_for(item["text"])
+        got = first_action(replies)
+        tally(result.acute, got == EMERGENCY, "acute", item["text"], got)
+        if "crisis" in (item.get("kinds") or []):
+            said = " ".join(r.get("text") or "" for r in replies)
+            tally(result.crisis_line, got == EMERGENCY and crisis_line in said, "crisis line",
+                  item["text"], got)
+    for item in part.get("after_surgery") or []:
+        got = first_action(reply_for(item["text"]))
+        tally(result.after_surgery, got == AFTER_SURGERY, "after surgery", item["text"], got)
+    for item in part.get("ordinary") or []:
+        got = first_action(reply_for(item["text"]))
+        tally(result.ordinary_answered, got not in (EMERGENCY, AFTER_SURGERY), "ordinary",
+              item["text"], got)
+    return result
+
+
+def served_replies(model: Path):
+    """A function text -> the bot messages a new patient gets, from the trained model
+    with the project's NLG (no action server: only the first reply is scored)."""
+    from rasa.core.agent import Agent
+    from rasa.shared.core.events import BotUttered
+    from rasa.utils.endpoints import EndpointConfig
+
+    from assistant.evaluate import quiet_rasa_logs
+
+    quiet_rasa_logs()
+    agent = Agent.load(str(model), generator=EndpointConfig(type="assistant.nlg.ClinicResponses"))
+    loop = asyncio.new_event_loop()
+
+    def reply_for(text: str) -> List[Dict]:
+        """The bot's messages, each with the response it came from (``utter_action``)."""
+        sender = uuid.uuid4().hex
+        loop.run_until_complete(agent.handle_text(text, sender_id=sender))
+        tracker = loop.run_until_complete(agent.tracker_store.retrieve(sender))
+        return [{"text": e.text, "utter_action": (e.metadata or {}).get("utter_action", "")}
+                for e in tracker.events if isinstance(e, BotUttered)]
+
+    return reply_for
+
+
+def evaluate(model: Path = MODEL, out: Optional[Path] = None) -> Dict[str, TriageScore]:
+    from actions.clinic import clinic
+
+    reply_for = served_replies(model)
+    crisis_line = clinic()["crisis_line"]
+    scores = {}
+    for name, path in PARTS.items():
+        if path.exists():
+            scores[name] = score(yaml.safe_load(path.read_text("utf-8")), reply_for, crisis_line)
+    print(f"\nTriage on blind phrasings ({model.name}):")
+    print(f"  {'':20s} " + " ".join(f"{name:>18s}" for name in scores))
+    for row in ("acute", "crisis_line", "after_surgery", "ordinary_answered"):
+        print(f"  {row:20s} " + " ".join(f"{s.rows()[row]:>18s}" for s in scores.values()))
+    for name in TUNING:
+        if scores.get(name) and scores[name].misses:
+            print(f"\nMisses on the {name} part (the untouched parts' are not shown):")
+            for miss in scores[name].misses:
+                print(f"  [{miss['category']}] -> {miss['got'] or 'nothing'}: {miss['text'][:160]}")
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "triage.json").write_text(json.dumps(
+            {name: {**asdict(s), "misses": s.misses if name in TUNING else len(s.misses)}
+             for name, s in scores.items()}, indent=2))
+    return scores
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description="Triage on blind phrasings")
+    parser.add_argument("--model", type=Path, default=MODEL)
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results")
+    args = parser.parse_args(argv)
+    evaluate(args.model, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
