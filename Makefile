@@ -15,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard miss_nlp/*.py)
 
 .PHONY: help setup train retrain validate run shell shell-rasa doctor test test-fast evaluate \
-        clean widget-deps service-deps prune-conversations red-flags-doc
+        clean widget-deps service-deps prune-conversations red-flags-doc report
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -109,6 +109,11 @@ red-flags-doc: setup  ## Rewrite docs/red-flags.md (the clinical review table) f
 prune-conversations: setup  ## Delete conversations quiet for DAYS days: make prune-conversations DAYS=30
 	@[ -n "$(DAYS)" ] || { echo "Usage: make prune-conversations DAYS=30"; exit 2; }
 	$(BIN)/python -m assistant.retention --days $(DAYS)
+
+# The clinic's report (assistant/report): from the same conversation store the
+# servers use, to results/report/report.html and CSV files beside it.
+report: setup  ## The clinic's report on the last DAYS days: make report DAYS=30 (or SINCE=2026-11-01 UNTIL=2026-11-30)
+	$(BIN)/python -m assistant.report$(if $(DAYS), --days $(DAYS))$(if $(SINCE), --since $(SINCE))$(if $(UNTIL), --until $(UNTIL))$(if $(OUT), --out $(OUT))
 
 clean:  ## Remove the virtual environment, models and test output
 	rm -rf $(VENV) models results test-artifacts .pytest_cache

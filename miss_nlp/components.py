@@ -45,7 +45,8 @@ class Triage(GraphComponent):
       names no red flag; otherwise its next intent stands.
     * A patient describing their own recovery gets ``after_surgery_concern`` (the
       rules in red_flags.yml, or the classifier at least
-      ``classifier_after_surgery_threshold`` sure of a message with no what-if).
+      ``classifier_after_surgery_threshold`` sure of a message that says the
+      operation has happened and asks no what-if).
     * Red-flag words in a general question keep the classifier's topic and add a
       ``red_flag_mention`` entity per kind, for one sentence of urgent-care advice.
     * Anything else longer than ``max_message_chars`` becomes ``message_too_long``.
@@ -53,7 +54,7 @@ class Triage(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"classifier_emergency_threshold": 0.9,
+        return {"classifier_emergency_threshold": 0.8,
                 "classifier_after_surgery_threshold": 0.5, "max_message_chars": None}
 
     @classmethod
@@ -100,6 +101,7 @@ def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, An
         return
     if own_recovery or (top == AFTER_SURGERY_INTENT and not mentioned
                         and sure >= config["classifier_after_surgery_threshold"]
+                        and triage.had_an_operation(tokens)
                         and not triage.wonders_what_if(tokens)):
         set_intent(message, AFTER_SURGERY_INTENT, ranking)
     elif len(message.get(TEXT) or "") > config["max_message_chars"]:

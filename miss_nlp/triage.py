@@ -93,7 +93,7 @@ class Vocabulary:
                 mild_is_not_acute=bool(spec.get("mild_is_not_acute")))
             for phrase in spec.get("phrases") or []:
                 self.phrases.setdefault(tuple(_words(phrase)), set()).add(name)
-            for phrase in spec.get("always_acute") or []:
+            for phrase in (spec.get("always_acute") or []) + (spec.get("other_languages") or []):
                 self.always_acute.setdefault(tuple(_words(phrase)), set()).add(name)
                 self.phrases.setdefault(tuple(_words(phrase)), set()).add(name)
             for a, b in spec.get("near") or []:
@@ -118,6 +118,9 @@ class Vocabulary:
         self.happening_now = set(language.get("happening_now") or [])
         self.in_the_past = [tuple(_words(p)) for p in language.get("in_the_past") or []]
         self.back_today = set(language.get("back_today") or [])
+        self.long_standing = [tuple(_words(p)) for p in language.get("long_standing") or []]
+        self.others = set(language.get("others") or [])
+        self.past_verbs = set(language.get("past_verbs") or [])
         self.negated_have = set(language.get("negated_have") or [])
         self.control_words = set(language.get("control_words") or [])
         self.mild = set(language.get("mild") or [])
@@ -228,8 +231,8 @@ def find(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> Finding
     def found(kind: str, start: int, end: int, members: Tuple[int, ...],
               always_acute: bool = False) -> None:
         result.work += 1
-        tier = ACUTE if always_acute else tier_of(lowers, start, end, vocab, (kind,), members,
-                                                  sentences)
+        tier = tier_of(lowers, start, end, vocab, (kind,), members, sentences,
+                       even_in_questions=always_acute)
         if tier == ACUTE:
             acute.add(kind)
         elif kind in mentioned:
@@ -324,7 +327,10 @@ class _Sentences:
         number = self.number[first] if first < len(self.number) else len(self.bounds) - 1
         neighbours = [self.bounds[k] for k in (number - 1, number + 1) if 0 <= k < len(self.bounds)]
         now_nearby = any(set(lowers[a:b]) & vocab.happening_now for a, b in neighbours)
-        past = _contains(sentence, vocab.in_the_past) or any(
+        past = _contains(sentence, vocab.in_the_past) or _contains(
+            sentence, vocab.long_standing) or (
+            words & vocab.others and words & vocab.past_verbs
+            and not words & vocab.happening_now) or any(
             w in vocab.year_after and re.match(r"^(19|20)\d\d$", nxt)
             for w, nxt in zip(sentence, sentence[1:]))
         return {
@@ -368,8 +374,10 @@ def _idiom_tokens(lowers: Sequence[str], vocab: Vocabulary, result: Findings) ->
 
 def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
             kinds: Sequence[str] = (), members: Sequence[int] = (),
-            sentences: Optional["_Sentences"] = None) -> str:
-    """ACUTE or MENTIONED for the red flag at tokens ``start:end`` (see module doc)."""
+            sentences: Optional["_Sentences"] = None, even_in_questions: bool = False) -> str:
+    """ACUTE or MENTIONED for the red flag at tokens ``start:end`` (see module doc).
+    ``even_in_questions``: a phrase that is alarming in a question too ("how many pills
+    would it take"); only a negation or the past makes it a mention."""
     specs = [vocab.kinds[k] for k in kinds if k in vocab.kinds]
     about = (sentences or _Sentences(lowers, vocab)).features(start)
     first, words, now = about["first"], about["words"], about["now"]
@@ -377,7 +385,7 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
     clause_start = start
     while clause_start > max(first, start - 12) and lowers[clause_start - 1] not in _CLAUSE_END:
         clause_start -= 1
-    if about["question"]:
+    if about["question"] and not even_in_questions:
         if not words & vocab.persons and not about["now_nearby"] and not now:
             return MENTIONED
         if words & vocab.help_verbs and words & vocab.treatments:
@@ -388,7 +396,7 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
             return MENTIONED
     if about["in_the_past"] and not words & vocab.back_today:
         return MENTIONED
-    if any(k.statement_is_always_acute for k in specs):
+    if any(k.statement_is_always_acute for k in specs) or even_in_questions:
         return MENTIONED if _negated(lowers, members, clause_start, vocab, reach=2) else ACUTE
     if _negated(lowers, members, clause_start, vocab):
         return MENTIONED
@@ -473,7 +481,8 @@ def describes_own_recovery(tokens: Sequence[Token], vocab: Optional[Vocabulary] 
         return False
     if set(lowers) & vocab.future_words and not set(lowers) & vocab.report_words:
         return False
-    if vocab.own_surgery.search(" ".join(t.lower for t in tokens).replace(" 's", "'s")):
+    if any(not text[:m.start()].rstrip().endswith(" before")
+           for m in vocab.own_surgery.finditer(text.replace(" 's", "'s"))):
         return True
     for phrase in vocab.had_surgery:
         at = text.find(f" {' '.join(phrase)} ")
@@ -487,6 +496,15 @@ def describes_own_recovery(tokens: Sequence[Token], vocab: Optional[Vocabulary] 
             continue
         return True
     return False
+
+
+def had_an_operation(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
+    """Whether the message says the patient (or someone they name) has had the operation."""
+    vocab = vocab or vocabulary()
+    text = " " + " ".join(t.lower for t in tokens) + " "
+    return bool(vocab.time_since_surgery.search(text)
+                or vocab.own_surgery.search(text.replace(" 's", "'s"))
+                or any(f" {' '.join(p)} " in text for p in vocab.had_surgery))
 
 
 def asks_a_question(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:

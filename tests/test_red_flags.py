@@ -1,8 +1,9 @@
 """The red-flag rules (knowledge/red_flags.yml) on phrasings and on their own examples.
 
-tests/nlu/red_flag_phrasings.yml was written blind to the rules by a helper, then the
-rules were widened on its misses: it is a regression set now, not a measure. The
-blind measure is tests/nlu/triage_blind_*.yml (assistant/evaluate_triage.py).
+tests/triage/red_flag_phrasings.yml and tests/triage/tuning_*.yml were written blind to
+the rules, then the rules were widened on their misses: they are regression sets now,
+not a measure. The blind measures are tests/nlu/triage_blind_untouched.yml and
+triage_blind_fresh.yml (assistant/evaluate_triage.py), never tuned on.
 """
 import itertools
 
@@ -14,7 +15,9 @@ from assistant.launcher import PROJECT_ROOT
 from miss_nlp import PIPELINE_PACKAGE, triage
 
 PHRASINGS = yaml.safe_load(
-    (PROJECT_ROOT / "tests" / "nlu" / "red_flag_phrasings.yml").read_text("utf-8"))
+    (PROJECT_ROOT / "tests" / "triage" / "red_flag_phrasings.yml").read_text("utf-8"))
+TUNING = [yaml.safe_load((PROJECT_ROOT / "tests" / "triage" / f"tuning_{n}.yml").read_text("utf-8"))
+          for n in (1, 2, 3)]
 MUST_ALERT = [(kind, text) for kind, texts in PHRASINGS["must_alert"].items() for text in texts]
 VOCAB = triage.vocabulary()
 NAMED_KINDS = [k.name for k in VOCAB.by_priority() if k.example]
@@ -44,6 +47,21 @@ def test_red_flag_message_raises_an_alert(acute, kind, text):
 @pytest.mark.parametrize("text", PHRASINGS["must_alert"]["crisis"])
 def test_thoughts_of_suicide_come_first(acute, text):
     assert acute(text)[0] == triage.CRISIS
+
+
+@pytest.mark.parametrize("item", [i for part in TUNING for i in part["acute"]],
+                         ids=lambda i: i["text"][:40])
+def test_every_acute_message_of_the_tuning_sets_is_acute(acute, item):
+    kinds = acute(item["text"])
+    assert kinds
+    if "crisis" in item["kinds"]:
+        assert kinds[0] == triage.CRISIS
+
+
+@pytest.mark.parametrize("item", [i for part in TUNING for i in part["ordinary"]],
+                         ids=lambda i: i["text"][:40])
+def test_no_ordinary_question_of_the_tuning_sets_is_acute(acute, item):
+    assert acute(item["text"]) == []
 
 
 @pytest.mark.parametrize("text", PHRASINGS["should_not_alert"])

@@ -21,8 +21,16 @@ def rendered(response):
     return [v["text"].format(**clinic()) for v in DOMAIN["responses"][response]]
 
 
-def expected_texts(action):
-    return rendered(action)
+def answers_as_expected(action, reply):
+    """The reply is the response the story expects (triage replies: any red flag's)."""
+    from miss_nlp.triage import after_surgery_reply, vocabulary
+
+    if action == "utter_emergency":
+        return any(reply.startswith(kind.advice.format(**clinic()))
+                   for kind in vocabulary().kinds.values())
+    if action == "utter_after_surgery":
+        return reply == after_surgery_reply().format(**clinic())
+    return reply in rendered(action)
 
 
 def turns(story):
@@ -36,7 +44,7 @@ def test_story_replayed_over_http_gets_the_expected_replies(chat, story):
     for said, action in turns(story):
         replies = chat.texts(said)
         assert len(replies) == 1, (said, replies)
-        assert replies[0] in expected_texts(action), (said, action, replies)
+        assert answers_as_expected(action, replies[0]), (said, action, replies)
         assert "provider" in replies[0].lower()
 
 

@@ -25,13 +25,15 @@
     en: {
       launcher: "Ask our assistant",
       title: "Questions about spine surgery",
-      subtitle: "Automated assistant, not a clinician",
-      greetingWho: "Hello! I'm {clinic} automated assistant, not a clinician.",
+      subtitle: "Automated help, not a doctor or nurse",
+      greetingWho:
+        "Hello! I'm {clinic} automated assistant, not a clinician. That means I'm a computer. " +
+        "I'm not a doctor or a nurse.",
       clinicFallback: "the clinic's",
       greetingWhat:
-        "I answer general questions about minimally invasive spine surgery from the " +
-        "clinic's patient guide. I can't give advice about your own care, so please " +
-        "discuss your options with your healthcare provider.",
+        "I answer general questions about minimally invasive spine surgery. My answers come " +
+        "from the clinic's patient guide. I can't give advice about your own care. Please " +
+        "talk about your choices with your healthcare provider.",
       greetingEmergency: "Not for emergencies. If you need urgent help, call {emergency} now.",
       emergencyFallback: "your local emergency number",
       greetingAsk: "What would you like to know?",
@@ -52,6 +54,13 @@
       notSent: "Not sent",
       sending: "Sending",
       source: "From our patient guide",
+      feedbackAsk: "Was this helpful?",
+      feedbackYes: "Yes",
+      feedbackNo: "No",
+      feedbackYesLabel: "Yes, this answer helped",
+      feedbackNoLabel: "No, this answer did not help",
+      feedbackThanks: "Thank you for telling us.",
+      feedbackError: "Sorry, we could not save that. Please try again.",
       link: "(opens in a new tab)",
       privacy:
         "This chat is kept only in this browser tab until you close it. " +
@@ -481,6 +490,11 @@
   };
 
   Widget.prototype.onLogClick = function (event) {
+    var feedback = event.target.closest ? event.target.closest("button[data-feedback]") : null;
+    if (feedback && this.log.contains(feedback)) {
+      this.sendFeedback(feedback);
+      return;
+    }
     var button = event.target.closest ? event.target.closest("button[data-payload]") : null;
     if (!button || !this.log.contains(button)) {
       return;
@@ -624,6 +638,7 @@
       var buttons = Array.isArray(reply.buttons) ? reply.buttons.filter(isButton) : [];
       var source = reply.custom && reply.custom.source;
       var quote = source && typeof source.quote === "string" ? source.quote : "";
+      var triage = reply.custom && typeof reply.custom.triage === "string" ? reply.custom.triage : "";
       if (typeof reply.text === "string" && reply.text.trim() !== "") {
         previousBot = { id: newSender(), from: "bot", text: reply.text };
         added.push(previousBot);
@@ -650,6 +665,10 @@
         if (target !== previousBot && added.indexOf(target) < 0) {
           this.rerender(target);
         }
+      }
+      // Emergency advice ("acute") is never followed by "Was this helpful?".
+      if (triage && (previousBot || this.lastBot())) {
+        (previousBot || this.lastBot()).triage = triage;
       }
     }, this);
     var self = this;
@@ -748,11 +767,83 @@
     if (m.buttons && m.buttons.length) {
       node.appendChild(this.buttonGroup(m.buttons, t.choices));
     }
+    if (m.from === "bot" && m.text && m.source && m.source.quote && m.triage !== "acute") {
+      node.appendChild(this.feedbackNode(m));
+    }
     if (m.from === "user") {
       node.appendChild(el("p", { className: "mw-status" }));
       this.applyStatus(node, m);
     }
     return node;
+  };
+
+  /* "Was this helpful? Yes / No" under an answer from the guide; once chosen, a thank-you. */
+  Widget.prototype.feedbackNode = function (m) {
+    var t = this.t;
+    if (m.feedback === "yes" || m.feedback === "no") {
+      return el("p", { className: "mw-feedback mw-feedback--done", text: t.feedbackThanks });
+    }
+    return el("div", { className: "mw-feedback", role: "group", "aria-label": t.feedbackAsk }, [
+      el("span", { className: "mw-feedback-ask", "aria-hidden": "true", text: t.feedbackAsk }),
+      el("button", { type: "button", className: "mw-feedback-btn", "data-feedback": "yes",
+        "aria-label": t.feedbackYesLabel, text: t.feedbackYes }),
+      el("button", { type: "button", className: "mw-feedback-btn", "data-feedback": "no",
+        "aria-label": t.feedbackNoLabel, text: t.feedbackNo })
+    ]);
+  };
+
+  Widget.prototype.sendFeedback = function (button) {
+    var self = this;
+    var node = button.closest("[data-id]");
+    var id = node && node.getAttribute("data-id");
+    var m = this.state.messages.filter(function (x) { return x.id === id; })[0];
+    if (!m || m.feedback || button.disabled) {
+      return;
+    }
+    var helpful = button.getAttribute("data-feedback") === "yes";
+    var group = button.parentNode;
+    var buttons = group.querySelectorAll("button");
+    var hadFocus = this.root.activeElement === button;
+    Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
+    var generation = this.generation;
+    this.postFeedback(m, helpful).then(function () {
+      if (generation !== self.generation) {
+        return;
+      }
+      m.feedback = helpful ? "yes" : "no";
+      self.save();
+      var done = self.feedbackNode(m);
+      if (group.parentNode) {
+        group.parentNode.replaceChild(done, group);
+      }
+      // The buttons are gone: a keyboard user goes on in the text box, and hears the thanks.
+      if (hadFocus) {
+        self.input.focus();
+      }
+      self.announce(self.t.feedbackThanks);
+    }, function () {
+      Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
+      if (hadFocus) {
+        button.focus();
+      }
+      self.announce(self.t.feedbackError);
+    });
+  };
+
+  Widget.prototype.postFeedback = function (m, helpful) {
+    if (!this.config.server) {
+      return Promise.reject(new Error("no server configured"));
+    }
+    return fetch(this.config.server + "/webhooks/rest/feedback", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: this.state.sender, answer: m.text, helpful: helpful }),
+      credentials: "omit"
+    }).then(function (response) {
+      if (!response.ok) {
+        throw new Error("HTTP " + response.status);
+      }
+    });
   };
 
   Widget.prototype.applyStatus = function (node, m) {
@@ -895,6 +986,14 @@
       ".mw-choice { padding: 6px 12px; min-height: 36px; border-radius: 999px;",
       "  border: 2px solid var(--mw-main); background: #fff; color: var(--mw-text); }",
       ".mw-choice:hover { background: var(--mw-bot); }",
+      ".mw-feedback { display: flex; align-items: center; flex-wrap: wrap; gap: 6px;",
+      "  margin: 6px 2px 0; font-size: .9em; color: var(--mw-muted); }",
+      ".mw-feedback-btn { padding: 4px 14px; min-height: 32px; min-width: 44px;",
+      "  border-radius: 999px; border: 1px solid var(--mw-muted); background: #fff;",
+      "  color: var(--mw-text); }",
+      ".mw-feedback-btn:hover { background: var(--mw-bot); }",
+      ".mw-feedback-btn:disabled { cursor: default; opacity: .6; }",
+      "p.mw-feedback--done { margin: 6px 2px 0; }",
       ".mw-typing { padding: 0 16px; min-height: 0; color: var(--mw-muted); font-size: .9em; }",
       ".mw-typing--on { display: flex; align-items: center; gap: 8px; padding: 4px 16px 8px; }",
       ".mw-dots { display: inline-flex; gap: 4px; }",
