@@ -32,7 +32,7 @@ $(STAMPS)/venv: pyproject.toml scripts/find-python.sh
 # The spaCy pipeline is not inside the Rasa model and its fingerprint is only its
 # name, so it has its own stamp, and a rebuilt pipeline forces a retrain.
 $(STAMPS)/spacy: $(STAMPS)/venv miss_nlp/pipeline.py miss_nlp/terms.py
-	$(BIN)/python -m miss_nlp.pipeline
+	@$(BIN)/python -W ignore -m miss_nlp.pipeline
 	@touch $@
 
 setup: $(STAMPS)/spacy  ## Create the virtual environment and install everything
@@ -42,9 +42,14 @@ setup: $(STAMPS)/spacy  ## Create the virtual environment and install everything
 validate: setup  ## Check the training data and domain
 	$(BIN)/python -m pytest -q tests/test_dialogue.py -k validates
 
+# Training prints hundreds of progress lines: they go to var/logs/train.log, and
+# only a failure shows the end of it.
 $(MODEL): $(STAMPS)/spacy $(TRAINING_INPUTS)
-	@force=""; [ -f $@ ] && [ $(STAMPS)/spacy -nt $@ ] && force="--force"; \
-	$(BIN)/rasa train --fixed-model-name miss-assistant --out models $$force
+	@mkdir -p var/logs; force=""; [ -f $@ ] && [ $(STAMPS)/spacy -nt $@ ] && force="--force"; \
+	echo "Training the model (a few minutes; log: var/logs/train.log)..."; \
+	$(BIN)/python -m assistant.quiet rasa train --fixed-model-name miss-assistant --out models \
+	  $$force > var/logs/train.log 2>&1 \
+	  || { tail -40 var/logs/train.log; echo "Training failed (full log: var/logs/train.log)"; exit 1; }
 	@touch $@
 
 train: $(MODEL)  ## Train the model if anything it depends on changed

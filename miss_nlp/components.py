@@ -93,7 +93,8 @@ def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, An
         add_entities(message, RED_FLAG_ENTITY, acute)
         return
     own_recovery = triage.describes_own_recovery(tokens)
-    plain = not mentioned and not triage.asks_a_question(tokens)
+    plain = (not mentioned and not triage.asks_a_question(tokens)
+             and not triage.says_it_is_not_urgent(tokens))
     if (top == EMERGENCY_INTENT and sure >= config["classifier_emergency_threshold"]
             and plain and not own_recovery):
         set_intent(message, EMERGENCY_INTENT, ranking)

@@ -124,6 +124,7 @@ class Vocabulary:
         self.negated_have = set(language.get("negated_have") or [])
         self.control_words = set(language.get("control_words") or [])
         self.mild = set(language.get("mild") or [])
+        self.not_urgent = [tuple(_words(p)) for p in language.get("not_urgent") or []]
         self.problem_words = set(language.get("problem_words") or [])
         self.year_after = set(language.get("year_after") or [])
         self.next_part_negations = set(language.get("next_part_negations") or [])
@@ -505,6 +506,11 @@ def had_an_operation(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None
     return bool(vocab.time_since_surgery.search(text)
                 or vocab.own_surgery.search(text.replace(" 's", "'s"))
                 or any(f" {' '.join(p)} " in text for p in vocab.had_surgery))
+
+
+def says_it_is_not_urgent(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
+    vocab = vocab or vocabulary()
+    return _contains([t.lower for t in tokens], vocab.not_urgent)
 
 
 def asks_a_question(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
