@@ -93,7 +93,9 @@ def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, An
         add_entities(message, RED_FLAG_ENTITY, acute)
         return
     own_recovery = triage.describes_own_recovery(tokens)
-    plain = (not mentioned and not triage.asks_a_question(tokens)
+    too_long = len(message.get(TEXT) or "") > config["max_message_chars"]
+    # The classifier's view of a long story is too blurred to send anyone to the ER.
+    plain = (not mentioned and not too_long and not triage.asks_a_question(tokens)
              and not triage.says_it_is_not_urgent(tokens))
     if (top == EMERGENCY_INTENT and sure >= config["classifier_emergency_threshold"]
             and plain and not own_recovery):
@@ -105,7 +107,7 @@ def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, An
                         and triage.had_an_operation(tokens)
                         and not triage.wonders_what_if(tokens)):
         set_intent(message, AFTER_SURGERY_INTENT, ranking)
-    elif len(message.get(TEXT) or "") > config["max_message_chars"]:
+    elif too_long:
         set_intent(message, MESSAGE_TOO_LONG_INTENT, ranking)
     elif top in (EMERGENCY_INTENT, AFTER_SURGERY_INTENT):
         rest = [e for e in ranking

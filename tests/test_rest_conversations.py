@@ -59,11 +59,17 @@ def advice(*kinds):
     return advice_for(kinds).format(**clinic())
 
 
+def triage_marks(replies):
+    """What the NLG marked the reply as (Rasa's REST channel sends custom JSON as a
+    message of its own, after the text)."""
+    return [r["custom"].get("triage") for r in replies if isinstance(r.get("custom"), dict)]
+
+
 def test_red_flag_gets_urgent_care_advice_before_anything_else(chat):
     replies = chat.say("how long is recovery? also since yesterday I can't feel my groin")
-    assert len(replies) == 1
+    assert [r["text"] for r in replies if r.get("text")] == [advice("saddle_numbness")]
     assert replies[0]["text"] == advice("saddle_numbness")
-    assert replies[0]["custom"]["triage"] == "acute"
+    assert triage_marks(replies) == ["acute"]
 
 
 def test_thoughts_of_suicide_get_the_crisis_line_and_later_red_flags_their_own_advice(chat):
@@ -103,7 +109,7 @@ def test_a_red_flag_at_the_end_of_a_long_story_gets_urgent_advice_not_too_long(c
 ])
 def test_a_question_that_uses_red_flag_words_is_answered_not_alarmed(chat, message, topic):
     replies = chat.say(message)
-    assert replies and replies[0].get("custom", {}).get("triage") != "acute"
+    assert replies and "acute" not in triage_marks(replies)
     assert not replies[0]["text"].startswith(("This could be an emergency", "I'm so sorry"))
     if topic:
         assert replies[0]["text"].startswith(rendered(topic)[0])
@@ -112,9 +118,9 @@ def test_a_question_that_uses_red_flag_words_is_answered_not_alarmed(chat, messa
 def test_a_mentioned_red_flag_adds_one_sentence_on_urgent_care(chat):
     from miss_nlp.triage import when_mentioned
 
-    reply = chat.say("do people lose bladder control after this surgery?")[0]
-    assert reply["text"].endswith(when_mentioned(["bladder_bowel"]).format(**clinic()))
-    assert reply["custom"]["triage"] == "mentioned"
+    replies = chat.say("do people lose bladder control after this surgery?")
+    assert replies[0]["text"].endswith(when_mentioned(["bladder_bowel"]).format(**clinic()))
+    assert triage_marks(replies) == ["mentioned"]
 
 
 @pytest.mark.parametrize("message", [

@@ -55,7 +55,8 @@ QUESTIONS = [
 # needs the action server (action_search_article); checked with the model.
 UNSURE = ["tell me about the thing with the lasers", "what about the other one",
           "is the thing they do any good", "what happens to the muscles", "is it keyhole",
-          "what does endoscopic mean", "anesthesia", "spinal fusion through small cuts"]
+          "what does endoscopic mean", "anesthesia", "spinal fusion through small cuts",
+          "and then what", "the thing", "is that it"]
 
 
 def rendered(response: str) -> List[str]:
