@@ -473,7 +473,7 @@ def describes_own_recovery(tokens: Sequence[Token], vocab: Optional[Vocabulary] 
     text = " " + " ".join(lowers) + " "
     if set(lowers) & vocab.what_if:
         return False
-    if any(f" {' '.join(p)} " in text for p in vocab.own_care):
+    if _contains(lowers, vocab.own_care):
         return True
     forms = {f for t in tokens for f in t.forms}
     if vocab.time_since_surgery.search(text):
@@ -502,10 +502,11 @@ def describes_own_recovery(tokens: Sequence[Token], vocab: Optional[Vocabulary] 
 def had_an_operation(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
     """Whether the message says the patient (or someone they name) has had the operation."""
     vocab = vocab or vocabulary()
-    text = " " + " ".join(t.lower for t in tokens) + " "
+    lowers = [t.lower for t in tokens]
+    text = " " + " ".join(lowers) + " "
     return bool(vocab.time_since_surgery.search(text)
                 or vocab.own_surgery.search(text.replace(" 's", "'s"))
-                or any(f" {' '.join(p)} " in text for p in vocab.had_surgery))
+                or _contains(lowers, vocab.had_surgery))
 
 
 def says_it_is_not_urgent(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
