@@ -176,6 +176,9 @@ def serving_args(env: Optional[Mapping[str, str]] = None) -> List[str]:
     /model, /conversations/...) only with JWT auth, when MISS_JWT_SECRET is set;
     the response timeout also for the API's app (Rasa sets it there itself)."""
     full = rasa_server_env(env)
+    from channels.sms_optouts import check_settings
+
+    check_settings(full)  # PostgreSQL and SMS need MISS_SMS_HASH_KEY (shared opt-outs)
     args = ["--logging-config-file", str(LOGGING_CONFIG),
             "--response-timeout", full["SANIC_RESPONSE_TIMEOUT"]]
     secret = _get(full, "MISS_JWT_SECRET")

@@ -151,9 +151,14 @@ def choices_of(replies: Sequence[Reply]) -> List[Dict[str, str]]:
 
 
 def post(webhook: str, sender: str, message: str, timeout: float = 60) -> List[Any]:
+    from channels.door import SHELL_TOKEN_HEADER, shell_token
+
     body = json.dumps({"sender": sender, "message": message}).encode("utf-8")
-    request = urllib.request.Request(webhook, data=body,
-                                     headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"}
+    token = shell_token(create=False)  # the server's, from MISS_DATA_DIR: `shell-` ids are ours
+    if token:
+        headers[SHELL_TOKEN_HEADER] = token
+    request = urllib.request.Request(webhook, data=body, headers=headers)
     with urllib.request.urlopen(request, timeout=timeout) as response:
         data = json.loads(response.read() or b"[]")
     return data if isinstance(data, list) else []

@@ -18,19 +18,31 @@ server, fails once more. This store
   default 10: a restart of a few seconds delays the replies but loses nothing.
   Only a longer outage falls through to Rasa's fail-safe (logged as an error);
 * for SQLite, creates the folder and uses write-ahead logging, so several
-  processes can share the file.
+  processes can share the file;
+* never exits the process: Rasa's ``session_scope`` turns any ``ValueError``
+  (a lone surrogate in a conversation id on SQLite, a NUL on PostgreSQL) into
+  ``sys.exit(1)``; here it is an :class:`UnstorableConversation` error, and the
+  channels answer that message with ``utter_service_unavailable``
+  (:func:`watch_refusals`);
+* keeps no phone number, e-mail address or date a patient typed: every event is
+  redacted (assistant/personal_details.py) as it is written, after the
+  understanding and the red-flag check have read the original text.
 """
 import asyncio
+import contextlib
 import contextvars
 import logging
 import os
 import time
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Iterable, Optional, Text, TypeVar
+from typing import (Any, Awaitable, Callable, Dict, Generator, Iterable, Iterator, List,
+                    Optional, Text, TypeVar)
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, ensure_schema_exists
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from assistant.personal_details import redact_value
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +58,49 @@ _deadline: contextvars.ContextVar[Optional[float]] = contextvars.ContextVar(
     "miss_db_deadline", default=None)
 # True while save() retries: the events have been streamed to a broker already.
 _streamed: contextvars.ContextVar[bool] = contextvars.ContextVar("miss_streamed", default=False)
+
+
+# Conversation ids the store refused during the current message (None: nobody watching).
+_refusals: contextvars.ContextVar[Optional[List[str]]] = contextvars.ContextVar(
+    "miss_store_refusals", default=None)
+
+
+class UnstorableConversation(RuntimeError):
+    """The database cannot take this conversation id or text (not worth retrying)."""
+
+
+@contextlib.contextmanager
+def watch_refusals() -> Iterator[List[str]]:
+    """Collects the conversation ids the store refused while handling one message.
+
+    Rasa's fail-safe wrapper swallows the store's errors (and answers from an
+    empty conversation kept in memory only); a channel checks this list
+    afterwards and answers ``utter_service_unavailable`` instead."""
+    refused: List[str] = []
+    token = _refusals.set(refused)
+    try:
+        yield refused
+    finally:
+        _refusals.reset(token)
+
+
+def _refuse(error: BaseException, sender_id: Any = None) -> UnstorableConversation:
+    refused = _refusals.get()
+    if refused is not None:
+        refused.append(str(sender_id))
+    return UnstorableConversation(f"the conversation store refused the request "
+                                  f"({type(error).__name__})")
+
+
+class _Redacted:
+    """An event as Rasa's ``save`` writes it (``type_name``, ``as_dict()``), redacted."""
+
+    def __init__(self, event: Any) -> None:
+        self.type_name = event.type_name
+        self._data = redact_value(event.as_dict())
+
+    def as_dict(self) -> Dict[str, Any]:
+        return self._data
 
 
 def retry_seconds() -> float:
@@ -107,6 +162,26 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = create_engine(url)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Generator[Any, None, None]:
+        """Rasa's, but a value the database cannot take raises instead of exiting."""
+        session = self.sessionmaker()
+        try:
+            try:
+                ensure_schema_exists(session)
+            except ValueError as error:
+                raise UnstorableConversation(
+                    f"the PostgreSQL schema {error} does not exist") from error
+            yield session
+        except ValueError as error:  # UnicodeEncodeError, a NUL for psycopg2, ...
+            raise _refuse(error) from error
+        finally:
+            session.close()
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        for event in super()._additional_events(session, tracker):
+            yield _Redacted(event)
 
     async def _retrying(self, operation: Callable[..., Awaitable[T]], *args: Any) -> T:
         delay = 0.2

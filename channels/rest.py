@@ -12,6 +12,11 @@ so the dialogue goes on as if it were not there. Malformed bodies get 400, an
 unknown conversation 404, an answer that conversation never got 400 (as does
 emergency advice, which asks for no feedback); the report reads them
 (assistant/report).
+
+Every request is checked at the door first (channels/door.py): conversation
+ids, reserved name spaces, metadata; lone surrogates and NULs are removed from
+the text. With the HTTP API on, every API route needs a valid token
+(channels/api_auth.py).
 """
 import logging
 import re
@@ -21,6 +26,10 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic.request import Request
 
+from assistant.tracker_store import watch_refusals
+from channels import api_auth
+from channels.door import (SHELL_TOKEN_HEADER, check_rest_body, reserved_problem,
+                           sender_problem, shell_token, without_unsafe_characters)
 from channels.guard import clean_message
 
 logger = logging.getLogger(__name__)
@@ -32,7 +41,6 @@ FEEDBACK_FIELDS = frozenset({"sender", "answer", "utter_action", "helpful"})
 MAX_SENDER_CHARS = 128
 MAX_ANSWER_CHARS = 5000
 _UTTER_ACTION = re.compile(r"^utter_[a-z0-9_]{1,100}$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 URGENT_TRIAGE = "acute"
 
 
@@ -51,10 +59,18 @@ def never_silent(on_new_message: Callable[[UserMessage], Awaitable[Any]]
                 await persist(msg)
 
             output._persist_message = counted
-        try:
-            await on_new_message(message)
-        except Exception:
-            logger.exception("Could not handle a message of conversation %s.", message.sender_id)
+        with watch_refusals() as refused:
+            try:
+                await on_new_message(message)
+            except Exception:
+                logger.exception("Could not handle a message of conversation %s.",
+                                 message.sender_id)
+        if refused:  # answered from a conversation that could not be stored
+            logger.error("The conversation store refused conversation %r; answering that "
+                         "the service is unavailable.", message.sender_id)
+            sent.clear()
+            if isinstance(getattr(output, "messages", None), list):
+                output.messages.clear()
         if persist is not None and not sent:
             from assistant.nlg import render
 
@@ -71,14 +87,12 @@ class GuardedRestInput(RestInput):
         return "rest"
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
-        body = _json_object(req)
-        sender = body.get("sender")
-        if isinstance(sender, (str, int)) and str(sender).strip():
-            return str(sender).strip()[:128]
-        return None
+        sender, _ = check_rest_body(_json_object(req), req.headers.get(SHELL_TOKEN_HEADER))
+        return sender
 
     def _extract_message(self, req: Request) -> Optional[Text]:
-        return clean_message(_json_object(req).get("message"))
+        text = _json_object(req).get("message")
+        return clean_message(without_unsafe_characters(text) if isinstance(text, str) else text)
 
     def _extract_input_channel(self, req: Request) -> Text:
         return self.name()
@@ -89,18 +103,19 @@ class GuardedRestInput(RestInput):
 
     def blueprint(self, on_new_message):
         blueprint = super().blueprint(never_silent(on_new_message))
+        shell_token()  # made once, for the terminal chat's `shell-` ids
+        blueprint.listener("before_server_start")(api_auth.install)
 
         @blueprint.middleware("request")
         async def reject_malformed(request: Request):
             from sanic import response
 
-            if request.method != "POST":
+            if request.method != "POST" or request.path.endswith("/feedback"):
                 return None
-            if not _json_object(request):
-                return response.json(
-                    {"error": "Send a JSON object with 'sender' and 'message'."}, status=400)
-            if await self._extract_sender(request) is None:
-                return response.json({"error": "'sender' is required."}, status=400)
+            _, problem = check_rest_body(_json_or_none(request),
+                                         request.headers.get(SHELL_TOKEN_HEADER))
+            if problem:
+                return response.json({"error": problem}, status=400)
             return None
 
         @blueprint.route("/feedback", methods=["POST"])
@@ -108,6 +123,9 @@ class GuardedRestInput(RestInput):
             from sanic import response
 
             fields, error = parse_feedback(_json_or_none(request))
+            if not error:
+                error = reserved_problem(fields["sender"],
+                                         request.headers.get(SHELL_TOKEN_HEADER))
             if error:
                 return response.json({"error": error}, status=400)
             agent = getattr(request.app.ctx, "agent", None)
@@ -134,8 +152,7 @@ def parse_feedback(body: Any) -> Tuple[Dict[str, Any], Optional[str]]:
     if unknown:
         return {}, f"Unknown field(s): {', '.join(unknown)}."
     sender = body.get("sender")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS \
-            or _CONTROL.search(sender):
+    if sender_problem(sender):
         return {}, f"'sender' must be the conversation's id (1 to {MAX_SENDER_CHARS} characters)."
     helpful = body.get("helpful")
     if not isinstance(helpful, bool):

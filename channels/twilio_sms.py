@@ -16,8 +16,11 @@ Differences from Rasa's built-in ``twilio`` channel:
   payload of the first button the assistant offered in that conversation.
 * Replies are plain GSM-7 text, split at sentence boundaries, within a segment
   budget (channels/sms_text.py, limits in knowledge/sms.yml).
-* STOP/START/HELP are answered here; opt-outs are kept in SQLite
-  (``$MISS_DATA_DIR/sms_optouts.sqlite3``) under a keyed hash of the number.
+* STOP/START/HELP are answered here; opt-outs are kept in the conversation
+  database under a keyed hash of the number, so every server sees them
+  (channels/sms_optouts.py).
+* The text goes through the same door as every channel's (channels/door.py:
+  lone surrogates and NULs removed) and the guard (channels/guard.py).
 * The phone number is only ever used as a keyed hash: the Rasa conversation id
   is ``sms-`` + HMAC-SHA256(number), and logs show the number masked.
 
@@ -27,9 +30,6 @@ import hashlib
 import hmac
 import logging
 import os
-import secrets
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Mapping, Optional, Text
@@ -45,7 +45,15 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from actions.clinic import load_clinic
 from actions.paths import knowledge_dir
+from channels.door import without_unsafe_characters
 from channels.guard import clean_message
+from channels.sms_optouts import (  # noqa: F401 (hash_key, data_dir: re-exported)
+    HASH_KEY_ENV,
+    OptOutStore,
+    check_settings,
+    data_dir,
+    hash_key,
+)
 from channels.sms_text import (
     keyword,
     mask_number,
@@ -59,9 +67,6 @@ logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SMS_FILE = "sms.yml"
-OPTOUT_DB = "sms_optouts.sqlite3"
-HASH_KEY_FILE = "sms_hash_key"
-HASH_KEY_ENV = "MISS_SMS_HASH_KEY"
 # A Twilio webhook is a few hundred bytes (Body is at most 1600 characters).
 MAX_REQUEST_BYTES = 64 * 1024
 
@@ -71,37 +76,6 @@ DEFAULT_ENV_NAMES = {
     "number_env": "TWILIO_NUMBER",
     "webhook_url_env": "TWILIO_WEBHOOK_URL",
 }
-
-
-def data_dir() -> Path:
-    """Where the channel keeps its state ($MISS_DATA_DIR, default <project>/var)."""
-    return Path(os.environ.get("MISS_DATA_DIR") or PROJECT_ROOT / "var")
-
-
-def _ensure_dir(path: Path) -> Path:
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
-def hash_key(directory: Optional[Path] = None) -> bytes:
-    """The key for hashing phone numbers: $MISS_SMS_HASH_KEY, else one made once and kept.
-
-    The key must not change, or opt-outs and conversations are no longer found:
-    it is kept beside the opt-out database rather than derived from the auth token,
-    which a clinic may rotate.
-    """
-    configured = os.environ.get(HASH_KEY_ENV, "").strip()
-    if configured:
-        return configured.encode("utf-8")
-    path = _ensure_dir(directory or data_dir()) / HASH_KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text(encoding="ascii").strip().encode("utf-8")
 
 
 def normalise_number(number: str) -> str:
@@ -116,39 +90,6 @@ def conversation_key(number: str, key: bytes) -> str:
     """The Rasa conversation id for a phone number: the number itself never leaves the channel."""
     digest = hmac.new(key, normalise_number(number).encode("utf-8"), hashlib.sha256)
     return "sms-" + digest.hexdigest()[:32]
-
-
-class OptOutStore:
-    """Numbers (as conversation keys) that texted STOP, in SQLite so that they outlive restarts."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        _ensure_dir(self.path.parent)
-        with closing(self._connect()) as db, db:
-            db.execute("CREATE TABLE IF NOT EXISTS optouts ("
-                       " conversation_key TEXT PRIMARY KEY,"
-                       " opted_out_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10)
-
-    def is_opted_out(self, key: str) -> bool:
-        with closing(self._connect()) as db:
-            row = db.execute("SELECT 1 FROM optouts WHERE conversation_key = ?", (key,)).fetchone()
-        return row is not None
-
-    def opt_out(self, key: str) -> bool:
-        """True if the number was not opted out before."""
-        with closing(self._connect()) as db, db:
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO optouts (conversation_key) VALUES (?)", (key,))
-            return cursor.rowcount == 1
-
-    def opt_in(self, key: str) -> bool:
-        """True if the number was opted out before."""
-        with closing(self._connect()) as db, db:
-            return db.execute(
-                "DELETE FROM optouts WHERE conversation_key = ?", (key,)).rowcount == 1
 
 
 @dataclass(frozen=True)
@@ -285,6 +226,7 @@ class TwilioSmsInput(InputChannel):
         if missing:
             logger.error("Twilio SMS channel is off: %s not set.", ", ".join(missing))
             return cls(None, None, None)
+        check_settings(sms_on=True)  # refuses to start when the servers could not share opt-outs
         return cls(values["account_sid_env"], values["auth_token_env"], values["number_env"],
                    webhook_url=values["webhook_url_env"] or None)
 
@@ -302,7 +244,7 @@ class TwilioSmsInput(InputChannel):
         self.number_key = number_key
         if self.enabled:
             self.config = config or SmsConfig.load()
-            self.optouts = optouts or OptOutStore(_ensure_dir(data_dir()) / OPTOUT_DB)
+            self.optouts = optouts or OptOutStore.shared()
             self.number_key = number_key or hash_key()
             logger.info("Twilio SMS channel on for %s, signatures checked against %s.",
                         mask_number(self.clinic_number), self.webhook_url or "the request URL")
@@ -400,7 +342,7 @@ class TwilioSmsInput(InputChannel):
         if has_media and not (body or "").strip():
             return [config.texts["media_only"]]
 
-        text = body
+        text = without_unsafe_characters(body or "")
         choice = numbered_choice(body)
         if choice is not None:
             payloads = await self.offered_payloads(request, sender_id)

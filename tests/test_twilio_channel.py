@@ -234,187 +234,15 @@ def test_stop_ends_all_messages_until_start(phone, sms_server):
 @pytest.mark.server
 def test_opt_out_is_stored_without_the_phone_number(phone, sms_server):
     phone.text("UNSUBSCRIBE")
-    database = sms_server.data_dir / "sms_optouts.sqlite3"
-    assert OptOutStore(database).is_opted_out(conversation_key(phone.number, HASH_KEY.encode()))
+    # In the conversation database (table sms_optouts), not in a file of its own.
+    database = sms_server.data_dir / "conversations.sqlite3"
+    assert not (sms_server.data_dir / "sms_optouts.sqlite3").exists()
+    assert OptOutStore(f"sqlite:///{database}").is_opted_out(
+        conversation_key(phone.number, HASH_KEY.encode()))
     digits = phone.number.lstrip("+")
-    assert digits.encode() not in database.read_bytes()
     with sqlite3.connect(database) as db:
-        assert digits not in repr(db.execute("SELECT * FROM optouts").fetchall())
-
-
-@pytest.mark.server
-def test_help_without_opting_out(phone):
-    helped = said(phone.text("help"))
-    assert CLINIC["clinic_name"] in helped and CLINIC["clinic_website"] in helped
-    assert "STOP" in helped
-
-
-# --- Only Twilio gets in --------------------------------------------------------
-
-def _tampered_body(phone):
-    fields = phone.fields(Body="What is MISS?")
-    signature = sign(fields)
-    fields["Body"] = "/emergency"
-    return urllib.parse.urlencode(fields).encode(), signature
-
-
-def _signed_for_the_url_the_server_sees(phone):
-    fields = phone.fields(Body="What is MISS?")
-    return urllib.parse.urlencode(fields).encode(), sign(fields, phone.server.webhook)
-
-
-def _no_signature(phone):
-    return urllib.parse.urlencode(phone.fields(Body="What is MISS?")).encode(), None
-
-
-def _another_accounts_token(phone):
-    fields = phone.fields(Body="What is MISS?")
-    return urllib.parse.urlencode(fields).encode(), sign(fields, token=secrets.token_hex(16))
-
-
-def _garbage_signature(phone):
-    return urllib.parse.urlencode(phone.fields(Body="What is MISS?")).encode(), "not-a-signature"
-
-
-def _for_another_clinic_number(phone):
-    fields = phone.fields(Body="What is MISS?", To="+15550100999")
-    return urllib.parse.urlencode(fields).encode(), sign(fields)
-
-
-@pytest.mark.server
-@pytest.mark.parametrize("forge", [
-    _tampered_body, _signed_for_the_url_the_server_sees, _no_signature,
-    _another_accounts_token, _garbage_signature, _for_another_clinic_number,
-])
-def test_requests_not_signed_by_twilio_are_refused_and_leave_no_trace(phone, sms_server, forge):
-    body, signature = forge(phone)
-    reply = sms_server.post(body, signature)
-    assert reply.status == 403
-    assert sms_server.events(phone.number) == []
-    # The patient's real first text is still the first of the conversation.
-    assert NOTICE in phone.text("What is MISS?")[0]
-
-
-# --- Malformed requests -----------------------------------------------------------
-
-@pytest.mark.server
-@pytest.mark.parametrize("body", [None, "", "   "])
-def test_a_text_without_words_gets_a_polite_reply(phone, body):
-    messages = phone.send(phone.fields(Body=body)).messages
-    assert "didn't catch a question" in said(messages)
-    assert "provider" in said(messages)
-
-
-@pytest.mark.server
-def test_a_picture_alone_gets_told_only_text_is_read(phone, sms_server):
-    fields = phone.fields(NumMedia="1", MediaContentType0="image/jpeg",
-                          MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC/Media/ME1")
-    messages = phone.send(fields).messages
-    assert "only read text" in said(messages) and "health details" in said(messages)
-    assert "provider" in said(messages)
-    assert sms_server.events(phone.number) == []
-
-
-@pytest.mark.server
-def test_a_picture_with_a_question_gets_the_answer_and_the_note(phone):
-    fields = phone.fields(Body="What is MISS?", NumMedia="1", MediaContentType0="image/png",
-                          MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC/Media/ME2")
-    reply = said(phone.send(fields).messages)
-    assert "smaller incisions" in reply and "provider" in reply
-    assert "could not open your attachment" in reply
-
-
-@pytest.mark.server
-def test_a_very_long_text_is_asked_to_be_shorter(phone):
-    reply = said(phone.text("My back hurts and " * 300))
-    assert "too long" in reply and "provider" in reply
-
-
-@pytest.mark.server
-def test_a_long_text_is_read_for_red_flags_before_it_is_called_too_long(phone):
-    story = ("I had keyhole surgery on my lower back a few weeks ago and I have been "
-             "resting, walking a little and taking the tablets as I was told. ") * 10
-    body = story + "Since this morning I can't control my bladder at all."
-    assert 1000 < len(body) <= 1600
-    messages = phone.text(body)
-    assert CLINIC["emergency_number"] in messages[0] and "too long" not in said(messages)
-
-
-@pytest.mark.server
-def test_a_crisis_text_with_a_second_red_flag_keeps_the_crisis_line(phone):
-    messages = phone.text("i just want to die, i have a fever since my surgery")
-    assert CLINIC["crisis_line"] in messages[0]
-
-
-@pytest.mark.server
-def test_a_text_that_is_not_utf8_is_still_answered(phone, sms_server):
-    fields = phone.fields(Body="x")
-    raw = urllib.parse.urlencode({**fields, "Body": "PLACEHOLDER"}).encode()
-    raw = raw.replace(b"PLACEHOLDER", b"caf%E9+or+%FF%FE+what+is+MISS%3F")
-    # Twilio always sends UTF-8; this signs what the server reads (U+FFFD for bad bytes).
-    signature = sign({**fields, "Body": "caf\ufffd or \ufffd\ufffd what is MISS?"})
-    reply = sms_server.post(raw, signature)
-    assert reply.status == 200
-    assert "provider" in said(reply.messages)
-
-
-@pytest.mark.server
-@pytest.mark.parametrize("body, signature, content_type", [
-    (b"", None, "application/x-www-form-urlencoded"),
-    (b"\xff\xfe\x00garbage=\x80\x81", None, "application/x-www-form-urlencoded"),
-    (b"Body=" + b"A" * (2 * 1024 * 1024), "x", "application/x-www-form-urlencoded"),
-    (b'{"From": "+15550100000", "Body": "hi"}', "x", "application/json"),
-    (b"From=%2B15550100000&Body=%", "x", "application/x-www-form-urlencoded"),
-])
-def test_malformed_requests_never_break_the_server(sms_server, body, signature, content_type):
-    reply = sms_server.post(body, signature, content_type)
-    assert reply.status in (403, 413)
-
-
-@pytest.mark.server
-def test_a_signed_request_without_a_sender_is_a_bad_request(sms_server):
-    fields = {"AccountSid": ACCOUNT_SID, "To": CLINIC_NUMBER, "Body": "What is MISS?"}
-    assert sms_server.post(urllib.parse.urlencode(fields).encode(), sign(fields)).status == 400
-
-
-@pytest.mark.server
-def test_phone_numbers_stay_out_of_logs_and_conversations(phone, sms_server):
-    phone.text("What is MISS?")
-    phone.text("STOP")
-    phone.text("START")
-    log = (LOGS / "rasa.log").read_text("utf-8", errors="replace")
-    digits = phone.number.lstrip("+")
-    assert digits not in log and digits[1:] not in log
-    assert "*" * 9 + digits[-2:] in log                 # the masked number is what is logged
-    events = json.dumps(sms_server.events(phone.number))
-    assert "user" in events and digits not in events
-
-
-# --- Configuration (no server) ------------------------------------------------------
-
-def test_without_twilio_settings_the_channel_is_off(monkeypatch):
-    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER"):
-        monkeypatch.delenv(name, raising=False)
-    assert not TwilioSmsInput.from_credentials(None).enabled
-
-
-def test_half_configured_channel_stays_off(monkeypatch):
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "secret")
-    monkeypatch.delenv("TWILIO_ACCOUNT_SID", raising=False)
-    monkeypatch.setenv("TWILIO_NUMBER", CLINIC_NUMBER)
-    assert not TwilioSmsInput.from_credentials(None).enabled
-
-
-def test_credentials_name_the_environment_variables(monkeypatch, tmp_path):
-    monkeypatch.setenv("MISS_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("CLINIC_A_SID", ACCOUNT_SID)
-    monkeypatch.setenv("CLINIC_A_TOKEN", AUTH_TOKEN)
-    monkeypatch.setenv("CLINIC_A_NUMBER", "+1 (555) 010-0123")
-    channel = TwilioSmsInput.from_credentials({
-        "account_sid_env": "CLINIC_A_SID", "auth_token_env": "CLINIC_A_TOKEN",
-        "number_env": "CLINIC_A_NUMBER"})
-    assert channel.enabled and channel.clinic_number == CLINIC_NUMBER
-    assert (tmp_path / "sms_optouts.sqlite3").exists()
+        assert digits not in repr(db.execute("SELECT * FROM sms_optouts").fetchall())
+        assert digits not in repr(db.execute("SELECT * FROM events").fetchall())
 
 
 def test_credentials_yml_turns_the_channel_on_from_the_environment():
@@ -425,10 +253,41 @@ def test_credentials_yml_turns_the_channel_on_from_the_environment():
 
 
 def test_opt_outs_survive_a_restart(tmp_path):
-    OptOutStore(tmp_path / "optouts.sqlite3").opt_out("sms-abc")
-    reopened = OptOutStore(tmp_path / "optouts.sqlite3")
+    url = f"sqlite:///{tmp_path / 'conversations.sqlite3'}"
+    OptOutStore(url).opt_out("sms-abc")
+    reopened = OptOutStore(url)
     assert reopened.is_opted_out("sms-abc") and not reopened.is_opted_out("sms-def")
+    assert not reopened.opt_out("sms-abc")
     assert reopened.opt_in("sms-abc") and not reopened.is_opted_out("sms-abc")
+
+
+def test_opt_outs_of_the_old_local_file_are_moved_into_the_conversation_database(tmp_path):
+    legacy = tmp_path / "sms_optouts.sqlite3"
+    with sqlite3.connect(legacy) as db:
+        db.execute("CREATE TABLE optouts (conversation_key TEXT PRIMARY KEY,"
+                   " opted_out_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+        db.execute("INSERT INTO optouts (conversation_key) VALUES ('sms-old')")
+    store = OptOutStore.shared({"MISS_DATA_DIR": str(tmp_path)})
+    assert store.is_opted_out("sms-old") and not legacy.exists()
+    with sqlite3.connect(tmp_path / "conversations.sqlite3") as db:
+        assert db.execute("SELECT conversation_key FROM sms_optouts").fetchall() == [("sms-old",)]
+
+
+def test_with_postgresql_and_sms_the_server_refuses_to_start_without_a_hash_key(monkeypatch):
+    from assistant import launcher
+
+    env = {"MISS_DB_HOST": "db.clinic.internal", "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+           "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_NUMBER": CLINIC_NUMBER}
+    with pytest.raises(ValueError, match="MISS_SMS_HASH_KEY must be set"):
+        launcher.serving_args(env)
+    launcher.serving_args({**env, "MISS_SMS_HASH_KEY": HASH_KEY})   # with it: fine
+    launcher.serving_args({k: v for k, v in env.items() if k != "MISS_DB_HOST"})  # SQLite
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("MISS_SMS_HASH_KEY", raising=False)
+    assert launcher.main(["run", "--no-widget"]) == 2     # `make run`: a clear message
+    with pytest.raises(ValueError, match="MISS_SMS_HASH_KEY"):  # `rasa run` by hand
+        TwilioSmsInput.from_credentials(None)
 
 
 def test_the_number_hash_key_is_made_once_and_kept(monkeypatch, tmp_path):
