@@ -1,0 +1,121 @@
+"""Issue 10 on PostgreSQL: two servers, one database, SMS on.
+
+Each server has a data folder of its own (as on two machines), so whatever they
+share is in PostgreSQL: a STOP taken by one server is seen by the other, what
+patients type is stored redacted, and no request can stop either server.
+"""
+import json
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Sequence
+
+import pytest
+
+from assistant.launcher import PROJECT_ROOT, Assistant, free_port, running_assistant
+from tests.services import INSTALL_HINT, Postgres, Redis, missing, running_postgres, running_redis
+from tests.test_door import PRIVATE, _assert_private, post, texts
+from tests.test_serving_safety import request, token
+from tests.test_twilio_channel import (ACCOUNT_SID, AUTH_TOKEN, CLINIC_NUMBER, HASH_KEY,
+                                       PUBLIC_URL, Phone, SmsServer, said)
+
+pytestmark = pytest.mark.server
+
+JWT_SECRET = "shared-postgres-secret-" + uuid.uuid4().hex
+LOGS = PROJECT_ROOT / "test-artifacts" / "shared-postgres-logs"
+
+
+@dataclass
+class Pair:
+    servers: Sequence[Assistant]
+    postgres: Postgres
+    redis: Redis
+    sms: Sequence[SmsServer]
+
+    def stored(self) -> str:
+        with self.postgres.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT data FROM events ORDER BY id")
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def start_pair(env: Dict[str, str], data: List[str]) -> Iterator[Sequence[Assistant]]:
+    action_port = free_port()
+    stacks = [ExitStack(), ExitStack()]
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            starting = [pool.submit(stacks[i].enter_context, running_assistant(
+                env={**env, "MISS_DATA_DIR": data[i]}, action_port=action_port,
+                log_dir=LOGS / "ab"[i], start_actions=(i == 0))) for i in range(2)]
+        yield [future.result() for future in starting]
+    finally:
+        for stack in stacks:
+            stack.close()
+
+
+@pytest.fixture(scope="module")
+def pair(trained_model, tmp_path_factory) -> Iterator[Pair]:
+    if missing():
+        pytest.fail(f"{INSTALL_HINT} (missing: {', '.join(missing())})")
+    data = [str(tmp_path_factory.mktemp(f"machine-{name}")) for name in "ab"]
+    with running_postgres() as postgres, running_redis() as redis:
+        env = {**postgres.env, **redis.env, "MISS_JWT_SECRET": JWT_SECRET,
+               "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+               "TWILIO_NUMBER": CLINIC_NUMBER, "TWILIO_WEBHOOK_URL": PUBLIC_URL,
+               "MISS_SMS_HASH_KEY": HASH_KEY}
+        for servers in start_pair(env, data):
+            yield Pair(servers, postgres, redis,
+                       [SmsServer(s.url, data[i]) for i, s in enumerate(servers)])
+
+
+class TwoPhones:
+    """One patient's phone, whose texts the load balancer sends to either server."""
+
+    def __init__(self, pair: Pair) -> None:
+        self.via = [Phone(pair.sms[0]), Phone(pair.sms[1])]
+        self.via[1].number = self.via[0].number
+
+    def text(self, server: int, body: str) -> List[str]:
+        return self.via[server].text(body)
+
+
+def test_stop_through_one_server_is_kept_by_the_other(pair):
+    phone = TwoPhones(pair)
+    assert "smaller incisions" in said(phone.text(0, "What is minimally invasive spine surgery?"))
+    assert phone.text(0, "STOP")                      # confirmed once
+    assert phone.text(1, "How long does recovery take?") == []
+    assert phone.text(0, "What are the risks?") == []
+    assert phone.text(1, "STOP") == []                # already opted out: nothing
+    assert "subscribed again" in said(phone.text(1, "START"))
+    assert "normal activities" in said(phone.text(0, "How long does recovery take?"))
+    with pair.postgres.connect() as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sms_optouts")
+        assert cursor.fetchone() == (0,)
+
+
+def test_what_patients_type_is_stored_redacted_on_postgresql(pair):
+    sender = f"web-{uuid.uuid4().hex[:8]}"
+    status, answer = post(pair.servers[0], {"sender": sender, "message": PRIVATE})
+    assert status == 200 and texts(answer)
+    phone = TwoPhones(pair)
+    assert phone.text(1, "my DOB is 12 March 1958, email me at pat.lee@example.com")
+    assert phone.text(1, "or text me on +1 555 234 5678 about recovery")
+    stored = pair.stored()
+    _assert_private(stored)
+    for detail in ("1958", "pat.lee", "+1 555", phone.via[0].number, phone.via[0].number[2:]):
+        assert detail not in stored, detail
+    assert stored.count("[phone]") >= 2 and "[email]" in stored and "[date]" in stored
+
+
+def test_a_nul_in_a_conversation_id_stops_neither_server(pair):
+    admin = {"Authorization": f"Bearer {token(JWT_SECRET)}"}
+    for server in pair.servers:
+        status, _ = post(server, {"sender": "\u0000", "message": "hi"})
+        assert status == 400
+        # Even through the API (a valid admin token), which has no door of its own.
+        status, _ = request(server.url + "/conversations/a%00b/tracker", headers=admin)
+        assert status in (200, 400, 404, 500)
+        status, answer = post(server, {"sender": f"web-{uuid.uuid4().hex[:6]}",
+                                       "message": "hello"})
+        assert status == 200 and texts(answer), answer
+    assert json.loads(request(pair.servers[1].url + "/version", headers=admin)[1])["version"]
