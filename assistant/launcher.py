@@ -179,6 +179,9 @@ def serving_args(env: Optional[Mapping[str, str]] = None) -> List[str]:
     from channels.sms_optouts import check_settings
 
     check_settings(full)  # PostgreSQL and SMS need MISS_SMS_HASH_KEY (shared opt-outs)
+    from channels.rate_limit import check_settings as check_rate_limits
+
+    check_rate_limits(full)  # MISS_RATE_* are whole numbers
     args = ["--logging-config-file", str(LOGGING_CONFIG),
             "--response-timeout", full["SANIC_RESPONSE_TIMEOUT"]]
     secret = _get(full, "MISS_JWT_SECRET")

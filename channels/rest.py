@@ -31,6 +31,7 @@ from channels import api_auth
 from channels.door import (SHELL_TOKEN_HEADER, check_rest_body, reserved_problem,
                            sender_problem, shell_token, without_unsafe_characters)
 from channels.guard import clean_message
+from channels.rate_limit import REST_ERROR, client_address, limiter
 
 logger = logging.getLogger(__name__)
 
@@ -112,10 +113,16 @@ class GuardedRestInput(RestInput):
 
             if request.method != "POST" or request.path.endswith("/feedback"):
                 return None
-            _, problem = check_rest_body(_json_or_none(request),
-                                         request.headers.get(SHELL_TOKEN_HEADER))
+            sender, problem = check_rest_body(_json_or_none(request),
+                                              request.headers.get(SHELL_TOKEN_HEADER))
             if problem:
                 return response.json({"error": problem}, status=400)
+            decision = limiter().check(sender, client_address(request))
+            if not decision.allowed:
+                if decision.first_refusal:
+                    logger.warning("Rate limit reached by conversation %s.", sender)
+                return response.json({"error": REST_ERROR}, status=429,
+                                     headers={"Retry-After": str(decision.retry_after)})
             return None
 
         @blueprint.route("/feedback", methods=["POST"])

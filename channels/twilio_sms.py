@@ -47,6 +47,8 @@ from actions.clinic import load_clinic
 from actions.paths import knowledge_dir
 from channels.door import without_unsafe_characters
 from channels.guard import clean_message
+from channels.rate_limit import limiter
+from channels.rate_limit import sms_text as rate_limited_text
 from channels.sms_optouts import (  # noqa: F401 (hash_key, data_dir: re-exported)
     HASH_KEY_ENV,
     OptOutStore,
@@ -356,6 +358,22 @@ class TwilioSmsInput(InputChannel):
         first = await self.is_first_turn(request, sender_id)
         return render_reply(collector.messages, config, first, has_media)
 
+    def over_the_limit(self, form: _Form, sender_id: str) -> Optional[List[str]]:
+        """None, or what to send a number over the rate limit: one short text per
+        window, never to a number that opted out. STOP, START and HELP always work."""
+        config = self.config
+        assert config is not None and self.optouts is not None
+        word = keyword(form.first("Body"))
+        if word in config.stop_words | config.start_words | config.help_words:
+            return None
+        decision = limiter().check(sender_id)
+        if decision.allowed:
+            return None
+        if decision.first_refusal and not self.optouts.is_opted_out(sender_id):
+            logger.warning("SMS rate limit reached by conversation %s.", sender_id)
+            return [rate_limited_text()]
+        return []
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("twilio_sms_webhook", __name__)
 
@@ -381,6 +399,9 @@ class TwilioSmsInput(InputChannel):
             sender_id = conversation_key(number, self.number_key)
             logger.info("SMS from %s (conversation %s).", mask_number(number), sender_id)
             try:
+                refused = self.over_the_limit(form, sender_id)
+                if refused is not None:
+                    return twiml(refused)
                 messages = await self.handle_text(request, form, sender_id, on_new_message)
             except Exception:
                 logger.exception("SMS for conversation %s failed.", sender_id)

@@ -50,6 +50,7 @@
       newStarted: "New conversation started.",
       typing: "The assistant is typing",
       error: "We couldn't reach the assistant. Your message is kept; please try again.",
+      tooFast: "You sent many messages quickly. Please wait a minute, then try again.",
       retry: "Try again",
       notSent: "Not sent",
       sending: "Sending",
@@ -351,7 +352,7 @@
     this.typing = el("div", { className: "mw-typing", role: "status" });
     this.error = el("div", { className: "mw-error", role: "alert" });
     this.errorBox = el("div", { className: "mw-error-box" }, [
-      el("p", { text: t.error }),
+      this.errorText = el("p", { text: t.error }),
       this.retryButton = el("button", { type: "button", className: "mw-retry", text: t.retry })
     ]);
     this.input = el("textarea", {
@@ -575,7 +576,7 @@
       }
       next.status = "sent";
       self.addReplies(replies);
-    }, function () {
+    }, function (error) {
       if (generation !== self.generation) {
         return;
       }
@@ -587,7 +588,7 @@
       self.save();
       self.refreshStatuses();
       self.showTyping(false);
-      self.showError(true);
+      self.showError(true, Boolean(error && error.tooFast));
     }).then(function () {
       if (generation === self.generation) {
         self.busy = false;
@@ -612,7 +613,9 @@
       signal: controller ? controller.signal : undefined
     }).then(function (response) {
       if (!response.ok) {
-        throw new Error("HTTP " + response.status);
+        var failure = new Error("HTTP " + response.status);
+        failure.tooFast = response.status === 429;  // the server's rate limit: ask to wait
+        throw failure;
       }
       return response.json();
     }).then(function (data) {
@@ -912,8 +915,11 @@
   };
 
   /* The alert region stays in the page; its content is added so that it is announced. */
-  Widget.prototype.showError = function (on) {
+  Widget.prototype.showError = function (on, tooFast) {
     var shown = this.errorBox.parentNode === this.error;
+    if (on) {
+      this.errorText.textContent = tooFast ? this.t.tooFast : this.t.error;
+    }
     if (on && !shown) {
       this.error.appendChild(this.errorBox);
       this.scrollToEnd();

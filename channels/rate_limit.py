@@ -1,0 +1,149 @@
+"""How many messages a conversation and a client address may send, per window.
+
+    MISS_RATE_PER_CONVERSATION  messages per conversation per window (default 30)
+    MISS_RATE_PER_ADDRESS       REST requests per client address per window (default 300)
+    MISS_RATE_WINDOW_SECONDS    the window (default 60)
+
+0 turns a limit off. A patient typing by hand sends a message every few seconds
+at most; 30 a minute is one every two seconds for a whole minute. The address
+limit is higher because many patients can share one address (a hospital's
+network), and behind a reverse proxy every request comes from the proxy unless
+Sanic is told to trust its header (``SANIC_PROXIES_COUNT=1`` or
+``SANIC_REAL_IP_HEADER``; README: "Rate limits").
+
+Counted in fixed windows, in Redis when MISS_REDIS_HOST is set (every server
+counts the same: ``INCR`` and ``EXPIRE`` in one transaction), else in this
+process's memory. If Redis cannot be reached the message is let through: a
+patient with an emergency must never be refused because a counter is down.
+"""
+import logging
+import math
+import os
+import threading
+import time
+from dataclasses import dataclass
+from typing import Dict, Mapping, Optional, Tuple
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {"MISS_RATE_PER_CONVERSATION": 30, "MISS_RATE_PER_ADDRESS": 300,
+            "MISS_RATE_WINDOW_SECONDS": 60}
+KEY_PREFIX = "miss:rate:"
+
+
+def _setting(env: Mapping[str, str], name: str) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return DEFAULTS[name]
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: a whole number is needed (0 turns it off)")
+    if value < 0 or (name == "MISS_RATE_WINDOW_SECONDS" and value == 0):
+        raise ValueError(f"{name}={raw!r}: must be positive")
+    return value
+
+
+@dataclass
+class Decision:
+    allowed: bool
+    retry_after: int = 0        # seconds until the window ends
+    first_refusal: bool = False  # the first refusal in this window (SMS: say so once)
+
+
+class RateLimiter:
+    def __init__(self, per_conversation: int, per_address: int, window: int,
+                 redis_client: Optional[object] = None) -> None:
+        self.per_conversation = per_conversation
+        self.per_address = per_address
+        self.window = window
+        self.redis = redis_client
+        self._counts: Dict[str, Tuple[int, int]] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "RateLimiter":
+        env = os.environ if env is None else env
+        client = None
+        host = (env.get("MISS_REDIS_HOST") or "").strip()
+        if host:
+            import redis
+
+            client = redis.Redis(host=host, port=int(env.get("MISS_REDIS_PORT") or 6379),
+                                 db=int(env.get("MISS_REDIS_DB") or 1),
+                                 password=env.get("MISS_REDIS_PASSWORD") or None,
+                                 socket_timeout=2, socket_connect_timeout=2)
+        return cls(_setting(env, "MISS_RATE_PER_CONVERSATION"),
+                   _setting(env, "MISS_RATE_PER_ADDRESS"),
+                   _setting(env, "MISS_RATE_WINDOW_SECONDS"), client)
+
+    def _count(self, key: str, now: float) -> Tuple[int, int]:
+        """(count in the current window including this one, seconds left)."""
+        window = int(now // self.window)
+        left = max(1, math.ceil((window + 1) * self.window - now))
+        if self.redis is not None:
+            name = f"{KEY_PREFIX}{key}:{window}"
+            pipe = self.redis.pipeline(transaction=True)
+            pipe.incr(name)
+            pipe.expire(name, self.window + 5)
+            return int(pipe.execute()[0]), left
+        with self._lock:
+            if len(self._counts) > 100_000:   # forget finished windows
+                self._counts = {k: v for k, v in self._counts.items() if v[0] == window}
+            seen_window, count = self._counts.get(key, (window, 0))
+            count = count + 1 if seen_window == window else 1
+            self._counts[key] = (window, count)
+            return count, left
+
+    def check(self, conversation: Optional[str], address: Optional[str] = None,
+              now: Optional[float] = None) -> Decision:
+        now = time.time() if now is None else now
+        checks = [(f"c:{conversation}", self.per_conversation) if conversation else None,
+                  (f"a:{address}", self.per_address) if address else None]
+        try:
+            for key, limit in [c for c in checks if c and c[1] > 0]:
+                count, left = self._count(key, now)
+                if count > limit:
+                    return Decision(False, left, first_refusal=count == limit + 1)
+        except Exception as error:  # never refuse a patient because the counter failed
+            logger.warning("Rate limit not checked (%s); letting the message through.",
+                           type(error).__name__)
+        return Decision(True)
+
+
+_shared: Optional[RateLimiter] = None
+_shared_lock = threading.Lock()
+
+
+def limiter() -> RateLimiter:
+    """The server's limiter, made from the environment on first use."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = RateLimiter.from_env()
+        return _shared
+
+
+def client_address(request: object) -> str:
+    """The patient's address: the proxy's header when Sanic is told to trust it."""
+    return str(getattr(request, "remote_addr", "") or getattr(request, "ip", "") or "")
+
+
+def check_settings(env: Optional[Mapping[str, str]] = None) -> None:
+    """Raises ValueError for a setting the limiter could not use (the launcher's check)."""
+    env = os.environ if env is None else env
+    for name in DEFAULTS:
+        _setting(env, name)
+
+
+# Sent once per window to an SMS patient over the limit (then nothing until it ends).
+SMS_TEXT = ("You sent many texts in a short time. Please wait a minute, then text again. "
+            "In an emergency, call {emergency_number}.")
+REST_ERROR = "Too many messages in a short time. Please wait a moment, then try again."
+
+
+def sms_text() -> str:
+    from actions.clinic import load_clinic
+    from channels.sms_text import to_sms_text
+
+    return to_sms_text(SMS_TEXT.format(**load_clinic()))
