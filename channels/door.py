@@ -111,11 +111,13 @@ def shell_token(directory: Optional[Path] = None, create: bool = True) -> Option
     """The token that lets the terminal chat use ``shell-`` ids (made once, mode 0600)."""
     path = shell_token_path(directory)
     if create:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             pass
+        except OSError:  # a read-only data folder: `shell-` ids are then refused
+            return None
         else:
             with os.fdopen(fd, "w", encoding="ascii") as handle:
                 handle.write(secrets.token_hex(32))
