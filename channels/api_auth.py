@@ -33,6 +33,8 @@ ROLES = ("admin", "user")
 def needs_token(request: Request) -> bool:
     if request.method == "OPTIONS":  # CORS preflight carries no credentials
         return False
+    if getattr(request, "route", None) is None:  # no such route (404), or Sanic's own
+        return False                             # error answers (408 for a slow client)
     path = request.path
     return path not in OPEN_PATHS and not path.startswith(OPEN_PREFIXES)
 
