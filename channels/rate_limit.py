@@ -9,7 +9,8 @@ at most; 30 a minute is one every two seconds for a whole minute. The address
 limit is higher because many patients can share one address (a hospital's
 network), and behind a reverse proxy every request comes from the proxy unless
 Sanic is told to trust its header (``SANIC_PROXIES_COUNT=1`` or
-``SANIC_REAL_IP_HEADER``; README: "Rate limits").
+``SANIC_REAL_IP_HEADER``; README: "Production serving"). Requests from loopback
+without such a header are this machine's own and are not limited per address.
 
 Counted in fixed windows, in Redis when MISS_REDIS_HOST is set (every server
 counts the same: ``INCR`` and ``EXPIRE`` in one transaction), else in this
@@ -124,9 +125,19 @@ def limiter() -> RateLimiter:
         return _shared
 
 
-def client_address(request: object) -> str:
-    """The patient's address: the proxy's header when Sanic is told to trust it."""
-    return str(getattr(request, "remote_addr", "") or getattr(request, "ip", "") or "")
+def client_address(request: object) -> Optional[str]:
+    """The patient's address: the proxy's header when Sanic is told to trust it.
+
+    None (not limited per address) for a loopback peer without such a header:
+    that is this machine itself (the terminal chat, a benchmark, a local proxy
+    that does not pass addresses on), not one patient."""
+    forwarded = str(getattr(request, "remote_addr", "") or "")
+    if forwarded:
+        return forwarded
+    peer = str(getattr(request, "ip", "") or "")
+    if peer in ("127.0.0.1", "::1") or peer.startswith("127."):
+        return None
+    return peer or None
 
 
 def check_settings(env: Optional[Mapping[str, str]] = None) -> None:

@@ -123,6 +123,18 @@ def test_an_address_over_its_limit_gets_429(server):
     assert say(server, f"web-{uuid.uuid4().hex[:8]}", "203.0.113.78")[0] == 200
 
 
+def test_loopback_without_a_forwarded_address_is_limited_per_conversation_only():
+    from types import SimpleNamespace
+
+    from channels.rate_limit import client_address
+
+    assert client_address(SimpleNamespace(remote_addr="", ip="127.0.0.1")) is None
+    assert client_address(SimpleNamespace(remote_addr="", ip="::1")) is None
+    assert client_address(SimpleNamespace(remote_addr="203.0.113.5", ip="127.0.0.1")) == \
+        "203.0.113.5"
+    assert client_address(SimpleNamespace(remote_addr="", ip="192.0.2.4")) == "192.0.2.4"
+
+
 @pytest.mark.server
 def test_sms_over_the_limit_gets_one_short_text_then_nothing_and_stop_still_works(server):
     phone = Phone(server.sms)
