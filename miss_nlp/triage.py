@@ -116,6 +116,7 @@ class Vocabulary:
         self.treatments = set(language.get("treatments") or [])
         self.modals = set(language.get("modals") or [])
         self.happening_now = set(language.get("happening_now") or [])
+        self.seeking_care = [tuple(_words(p)) for p in language.get("seeking_care") or []]
         self.in_the_past = [tuple(_words(p)) for p in language.get("in_the_past") or []]
         self.back_today = set(language.get("back_today") or [])
         self.long_standing = [tuple(_words(p)) for p in language.get("long_standing") or []]
@@ -124,6 +125,10 @@ class Vocabulary:
         self.negated_have = set(language.get("negated_have") or [])
         self.control_words = set(language.get("control_words") or [])
         self.mild = set(language.get("mild") or [])
+        self.getting_better = set(language.get("getting_better") or [])
+        self.normal_reading = re.compile(language.get("normal_reading") or "(?!)")
+        self.intent_words = set(language.get("intent_words") or [])
+        self.crisis_line_always = data.get("crisis_line_always", "")
         self.not_urgent = [tuple(_words(p)) for p in language.get("not_urgent") or []]
         self.problem_words = set(language.get("problem_words") or [])
         self.year_after = set(language.get("year_after") or [])
@@ -336,7 +341,8 @@ class _Sentences:
             for w, nxt in zip(sentence, sentence[1:]))
         return {
             "first": first, "last": last, "words": words,
-            "now": bool(words & vocab.happening_now),
+            "now": bool(words & vocab.happening_now) or bool(
+                words & vocab.persons and _contains(sentence, vocab.seeking_care)),
             "now_nearby": now_nearby,
             "question": opens_a_question or (
                 ends_with_question_mark and bool(words & vocab.question_starts)),
@@ -398,8 +404,14 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
     if about["in_the_past"] and not words & vocab.back_today:
         return MENTIONED
     if any(k.statement_is_always_acute for k in specs) or even_in_questions:
-        return MENTIONED if _negated(lowers, members, clause_start, vocab, reach=2) else ACUTE
+        return MENTIONED if _negated(lowers, members, clause_start, vocab, reach=2,
+                                     allowed_between=vocab.intent_words) else ACUTE
     if _negated(lowers, members, clause_start, vocab):
+        return MENTIONED
+    if _negation_in_another_part(lowers, members, vocab) or _getting_better(
+            lowers, members, vocab):
+        return MENTIONED
+    if "fever" in kinds and any(vocab.normal_reading.match(w) for w in words):
         return MENTIONED
     if (_negated_have(lowers, start, end, vocab) or _negated_member(lowers, start, end, vocab)
             or _no_problems(lowers, members, vocab)):
@@ -415,21 +427,46 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
 
 
 def _negated(lowers: Sequence[str], members: Sequence[int], clause_start: int,
-             vocab: Vocabulary, reach: int = 6) -> bool:
+             vocab: Vocabulary, reach: int = 6, allowed_between: Set[str] = frozenset()) -> bool:
     """A negation word shortly before a red-flag word ("no fever", "I don't have a
     fever"), but not one that says the patient cannot do something ("I can't pass
-    water", "haven't been able to", "won't stop crying")."""
+    water", "haven't been able to", "won't stop crying"). Farther than ``reach``, a
+    negation still counts when only ``allowed_between`` words separate them ("not
+    thinking of hurting myself")."""
     if any(lowers[m] in vocab.negations for m in members):
         return False
     for m in members:
-        for p in range(max(clause_start, m - reach), m):
+        for p in range(max(clause_start, m - reach - 4), m):
             if lowers[p] not in vocab.negations or p in members:
                 continue
             before = lowers[p - 1] if p else ""
-            between = set(lowers[p + 1:m])
+            between = lowers[p + 1:m]
             if before in vocab.modals or "able" in between:
                 continue
-            return True
+            if m - p <= reach or all(w in allowed_between for w in between):
+                return True
+    return False
+
+
+def _negation_in_another_part(lowers: Sequence[str], members: Sequence[int],
+                              vocab: Vocabulary) -> bool:
+    """A pair whose negation belongs to an earlier part of the sentence: "no numbness
+    anywhere, peeing fine" is not "no peeing"."""
+    negations = [m for m in members if lowers[m] in vocab.next_part_negations]
+    others = [m for m in members if m not in negations]
+    return bool(negations and others) and all(
+        any(w in _CLAUSE_END for w in lowers[n + 1:o]) for n in negations for o in others
+        if n < o) and all(n < o for n in negations for o in others)
+
+
+def _getting_better(lowers: Sequence[str], members: Sequence[int], vocab: Vocabulary) -> bool:
+    """"my leg weakness is improving", "peeing fine" (but not "not fine")."""
+    last = max(members)
+    for p in range(last + 1, min(len(lowers), last + 4)):
+        if lowers[p] in _CLAUSE_END or lowers[p] in _SENTENCE_END:
+            return False
+        if lowers[p] in vocab.getting_better:
+            return not set(lowers[max(last + 1, p - 2):p]) & vocab.negations
     return False
 
 
@@ -453,8 +490,8 @@ def _negated_member(lowers: Sequence[str], start: int, end: int, vocab: Vocabula
 def _no_problems(lowers: Sequence[str], members: Sequence[int], vocab: Vocabulary) -> bool:
     """"no bladder problems", "without any bowel issues"."""
     for m in members:
-        before = lowers[max(0, m - 2):m]
-        after = lowers[m + 1:m + 3]
+        before = lowers[max(0, m - 4):m]
+        after = lowers[m + 1:m + 5]
         if set(before) & vocab.next_part_negations and set(after) & vocab.problem_words:
             return True
     return False
@@ -471,13 +508,14 @@ def describes_own_recovery(tokens: Sequence[Token], vocab: Optional[Vocabulary] 
     vocab = vocab or vocabulary()
     lowers = [t.lower for t in tokens]
     text = " " + " ".join(lowers) + " "
+    since = vocab.time_since_surgery.search(text)
+    if since and not _plans_ahead(text, since.start(), vocab):
+        return True
     if set(lowers) & vocab.what_if:
         return False
     if _contains(lowers, vocab.own_care):
         return True
     forms = {f for t in tokens for f in t.forms}
-    if vocab.time_since_surgery.search(text):
-        return True
     if not forms & vocab.concern:
         return False
     if set(lowers) & vocab.future_words and not set(lowers) & vocab.report_words:
@@ -497,6 +535,19 @@ def describes_own_recovery(tokens: Sequence[Token], vocab: Optional[Vocabulary] 
             continue
         return True
     return False
+
+
+def _plans_ahead(text: str, at: int, vocab: Vocabulary) -> bool:
+    """"Can I fly two days after the operation?": a time after surgery in a sentence
+    that asks about the future and reports nothing."""
+    words = text[:at].split()
+    sentence = words[_last_sentence_start(words):] + text[at:].split()
+    for i, word in enumerate(sentence):
+        if word in _SENTENCE_END:
+            sentence = sentence[:i]
+            break
+    return bool(set(sentence) & (vocab.future_words | {"when"})) and not set(
+        sentence) & vocab.report_words
 
 
 def had_an_operation(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
@@ -560,13 +611,16 @@ def advice_for(kinds: Sequence[str], vocab: Optional[Vocabulary] = None) -> str:
     known = sorted({k for k in kinds if k in vocab.kinds},
                    key=lambda k: (vocab.kinds[k].priority, k)) or [UNSPECIFIED]
     first, others = vocab.kinds[known[0]], [vocab.kinds[k] for k in known[1:]]
-    if not others:
-        return first.advice
-    labels = [k.label for k in others[:MOST_NAMED]]
-    if len(others) > MOST_NAMED:
-        labels.append(vocab.more_signs)
-    listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-    return f"{first.advice} {vocab.also_mentioned.replace('{others}', listed)}"
+    reply = first.advice
+    if others:
+        labels = [k.label for k in others[:MOST_NAMED]]
+        if len(others) > MOST_NAMED:
+            labels.append(vocab.more_signs)
+        listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+        reply = f"{reply} {vocab.also_mentioned.replace('{others}', listed)}"
+    if "{crisis_line}" not in first.advice and vocab.crisis_line_always:
+        reply = f"{reply} {vocab.crisis_line_always}"
+    return reply
 
 
 def when_mentioned(kinds: Sequence[str], vocab: Optional[Vocabulary] = None) -> str:

@@ -3,7 +3,7 @@
 tests/triage/red_flag_phrasings.yml and tests/triage/tuning_*.yml were written blind to
 the rules, then the rules were widened on their misses: they are regression sets now,
 not a measure. The blind measures are tests/nlu/triage_blind_untouched.yml and
-triage_blind_fresh.yml (assistant/evaluate_triage.py), never tuned on.
+triage_blind_fresh_2.yml (assistant/evaluate_triage.py), never tuned on.
 """
 import itertools
 
@@ -17,7 +17,7 @@ from miss_nlp import PIPELINE_PACKAGE, triage
 PHRASINGS = yaml.safe_load(
     (PROJECT_ROOT / "tests" / "triage" / "red_flag_phrasings.yml").read_text("utf-8"))
 TUNING = [yaml.safe_load((PROJECT_ROOT / "tests" / "triage" / f"tuning_{n}.yml").read_text("utf-8"))
-          for n in (1, 2, 3)]
+          for n in (1, 2, 3, 4)]
 MUST_ALERT = [(kind, text) for kind, texts in PHRASINGS["must_alert"].items() for text in texts]
 VOCAB = triage.vocabulary()
 NAMED_KINDS = [k.name for k in VOCAB.by_priority() if k.example]

@@ -1,7 +1,7 @@
 """Triage as served (NLU, rules and NLG in-process) on phrasings written blind to the rules.
 
-The tuning sets were tuned on, so they must stay at their targets. The untouched and
-fresh sets were never looked at; their figures are printed (README, "Triage"), and
+The tuning sets were tuned on, so they must stay at their targets. The untouched set
+and batch 3 were never looked at; their figures are printed (README, "Triage"), and
 the floors below only catch a regression from what was measured, they are not targets.
 """
 import pytest
@@ -37,10 +37,10 @@ def test_sets_never_tuned_on_do_not_fall_below_what_was_measured(scores, part):
 
 # Measured on the final model (README), less about two messages' worth.
 FLOORS = {
-    # measured: 93.9% (46/49), 94.1% (16/17), 84.0% (21/25), 95.5% (64/67)
-    "untouched": {"acute": 0.89, "crisis_line": 0.88, "after_surgery": 0.76,
-                  "ordinary_answered": 0.92},
-    # measured: 97.8% (88/90), 90.7% (39/43), 75.0% (30/40), 93.1% (81/87)
-    "fresh": {"acute": 0.95, "crisis_line": 0.86, "after_surgery": 0.70,
-              "ordinary_answered": 0.90},
+    # measured: 93.9% (46/49), 100% (17/17), 80.0% (20/25), 94.0% (63/67)
+    "untouched": {"acute": 0.89, "crisis_line": 0.88, "after_surgery": 0.72,
+                  "ordinary_answered": 0.91},
+    # measured: 85.9% (128/149), 73.2% (41/56), 51.3% (40/78), 93.5% (173/185)
+    "batch 3": {"acute": 0.84, "crisis_line": 0.69, "after_surgery": 0.48,
+                "ordinary_answered": 0.92},
 }
