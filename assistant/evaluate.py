@@ -32,6 +32,7 @@ TOPICS = (
 )
 EMERGENCY = "emergency"
 OUT_OF_SCOPE = "out_of_scope"
+NOT_COVERED = "not_covered"   # the guide does not cover the subject: declined, named
 FALLBACK = "nlu_fallback"
 DECLINED = "declined"
 FROM_ARTICLE = "article_passage"
@@ -46,7 +47,7 @@ def load_examples(path: Path) -> List[Tuple[str, str]]:
 
 def outcome(intent: str, text: str, finds_passage: Callable[[str], bool]) -> str:
     """What the patient gets for a message the pipeline labelled ``intent``."""
-    if intent == OUT_OF_SCOPE:
+    if intent in (OUT_OF_SCOPE, NOT_COVERED):
         return DECLINED
     if intent == FALLBACK:
         return FROM_ARTICLE if finds_passage(text) else DECLINED

@@ -13,9 +13,14 @@ gives the advice for the red flags of the patient's latest message, read from it
 ``red_flag`` entities (all of them, not a slot that would keep only one), and any
 answer to a question that named red flags gains one sentence on when to seek urgent
 care. Both carry ``custom.triage`` so that the shell and the widget can mark them.
+
+A question that asks about several topics (``asked_topic`` entities, in the patient's
+order) gets each topic's answer in one reply, each once; on SMS each is cut to its
+first sentences so that the reply keeps its segment budget. ``utter_not_covered``
+names the subject the guide does not cover (``not_covered_subject``).
 """
 from functools import lru_cache
-from typing import Any, Dict, Optional, Sequence, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -25,10 +30,18 @@ from actions.clinic import clinic
 from actions.paths import knowledge_dir
 from miss_nlp import triage
 from miss_nlp.components import RED_FLAG_ENTITY, RED_FLAG_MENTION_ENTITY
+from miss_nlp.coverage_check import SUBJECT_ENTITY
+from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY
 
 SOURCE_DOCUMENT = "patient guide"
 EMERGENCY_RESPONSE = "utter_emergency"
 AFTER_SURGERY_RESPONSE = "utter_after_surgery"
+NOT_COVERED_RESPONSE = "utter_not_covered"
+SMS_CHANNEL = "twilio_sms"
+# Characters an SMS reply of several answers spends on them (the segment budget less
+# the first-message notice).
+SMS_ANSWERS_CHARS = 560
+MOST_SUBJECT_CHARS = 60
 
 
 @lru_cache(maxsize=1)
@@ -50,10 +63,49 @@ class ClinicResponses(TemplatedNaturalLanguageGenerator):
         red_flags = [e.get("value") for e in entities if e.get("entity") == RED_FLAG_ENTITY]
         mentioned = [e.get("value") for e in entities
                      if e.get("entity") == RED_FLAG_MENTION_ENTITY]
+        asked = [e.get("value") for e in sorted(
+            (e for e in entities if e.get("entity") == ASKED_TOPIC_ENTITY),
+            key=lambda e: e.get("start") or 0)]
+        subject = next((e.get("value") for e in entities
+                        if e.get("entity") == SUBJECT_ENTITY), "")
         filled_slots = tracker.current_slot_values() if tracker is not None else {}
+        if utter_action == NOT_COVERED_RESPONSE:
+            kwargs["not_covered_subject"] = _subject_text(subject)
+        if len(asked) > 1 and utter_action in sources():
+            responses = [f"utter_{t}" for t in asked]
+            if utter_action not in responses:
+                responses = [utter_action] + responses[:2]
+            return self.several_answers(responses, filled_slots, output_channel, mentioned,
+                                        **kwargs)
         return self.generate_from_slots(utter_action, filled_slots, output_channel,
                                         red_flags=red_flags, red_flags_mentioned=mentioned,
                                         **kwargs)
+
+    def several_answers(self, responses: Sequence[Text], filled_slots: Dict[Text, Any],
+                        output_channel: Text, mentioned: Sequence[Text] = (),
+                        **kwargs: Any) -> Optional[Dict[Text, Any]]:
+        """One reply with each asked topic's answer once, in the patient's order."""
+        answers = [a for a in (self.generate_from_slots(r, filled_slots, output_channel,
+                                                        **kwargs) for r in responses)
+                   if a and a.get("text")]
+        if not answers:
+            return None
+        texts = [a["text"] for a in answers]
+        if output_channel == SMS_CHANNEL:
+            texts = _shortened(texts, SMS_ANSWERS_CHARS // len(texts))
+        reply = {**answers[0], "text": "\n\n".join(texts)}
+        quotes = [a["custom"]["source"]["quote"] for a in answers
+                  if (a.get("custom") or {}).get("source")]
+        custom = dict(answers[0].get("custom") or {})
+        if quotes:
+            custom["source"] = {"document": SOURCE_DOCUMENT, "quote": " … ".join(quotes)}
+        custom["answers"] = list(responses)
+        note = triage.when_mentioned(mentioned)
+        if note:
+            reply["text"] = f"{reply['text']} {_fill(note, clinic())}"
+            custom["triage"] = "mentioned"
+        reply["custom"] = custom
+        return reply
 
     def generate_from_slots(self, utter_action: Text, filled_slots: Dict[Text, Any],
                             output_channel: Text, red_flags: Sequence[Text] = (),
@@ -85,6 +137,33 @@ class ClinicResponses(TemplatedNaturalLanguageGenerator):
         if custom:
             response["custom"] = custom
         return response
+
+
+def _subject_text(subject: Text) -> Text:
+    """The patient's words for a subject, safe to quote back: one line, no quotes or
+    braces, not too long."""
+    cleaned = " ".join(str(subject or "").replace('"', "").replace("{", "").replace("}", "").split())
+    return cleaned[:MOST_SUBJECT_CHARS].rstrip() or "that"
+
+
+def _shortened(texts: Sequence[Text], limit: int) -> List[Text]:
+    """Each answer cut to its first sentences within ``limit`` characters (at least one
+    sentence); the reply still ends by sending the patient to their provider."""
+    from channels.sms_text import split_sentences
+
+    short, closing = [], ""
+    for text in texts:
+        sentences = split_sentences(" ".join(text.split()))
+        kept = sentences[:1]
+        for sentence in sentences[1:]:
+            if len(" ".join(kept + [sentence])) > limit:
+                break
+            kept.append(sentence)
+        short.append(" ".join(kept))
+        closing = closing or next((x for x in reversed(sentences) if "provider" in x), "")
+    if closing and not any("provider" in t for t in short):
+        short[-1] = f"{short[-1]} {closing}"
+    return short
 
 
 def _fill(template: Text, details: Dict[Text, str]) -> Text:

@@ -20,7 +20,7 @@ from miss_nlp import PIPELINE_PACKAGE
 from miss_nlp.terms import LABELS
 
 PIPELINE_NAME = PIPELINE_PACKAGE.split("_", 1)[1]
-PIPELINE_VERSION = "1.0.0"
+PIPELINE_VERSION = "1.1.0"
 
 
 def build_pipeline() -> "spacy.language.Language":
@@ -28,10 +28,13 @@ def build_pipeline() -> "spacy.language.Language":
     nlp.meta.update(
         name=PIPELINE_NAME,
         version=PIPELINE_VERSION,
-        description="Blank English with lookup lemmas and spine-surgery entity ruler",
+        description="Blank English with sentences, lookup lemmas and spine-surgery entity ruler",
         author="MISS assistant",
         license="MIT",
     )
+    # Sentence boundaries from punctuation: a question at the end of a long story
+    # decides the topic (miss_nlp.asks).
+    nlp.add_pipe("sentencizer")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     # initialize() empties the ruler, so its patterns go in afterwards.

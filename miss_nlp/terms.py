@@ -34,3 +34,55 @@ SYMPTOMS = [
 ]
 
 LABELS = {"condition": CONDITIONS, "procedure": PROCEDURES, "symptom": SYMPTOMS}
+
+# Patients' words for what the article covers, mapped to the article's own words: the
+# topic classifier sees both ("disadvantages" also reads as "risk"), and the "not
+# covered" check (miss_nlp.coverage) counts them as words the guide knows.
+LEXICON = {
+    # The article's techniques, by the names clinics and patients use.
+    "tlif": "fusion technique", "xlif": "fusion technique", "olif": "fusion technique",
+    "alif": "fusion technique", "llif": "fusion technique", "dlif": "fusion technique",
+    "plif": "fusion technique", "acdf": "fusion technique",
+    "microdiscectomy": "technique", "microdiscectomies": "technique", "microd": "technique",
+    "discectomy": "technique", "laminectomy": "technique", "laminotomy": "technique",
+    "foraminotomy": "technique", "decompression": "technique", "endoscope": "endoscopic",
+    "endoscopy": "endoscopic", "laser": "technique", "lasers": "technique",
+    "microscope": "technique", "tube": "tubular", "tubes": "tubular", "keyhole": "minimally invasive",
+    "percutaneous": "minimally invasive", "robot": "robotic", "robots": "robotic",
+    "navigation": "imaging", "lateral": "technique", "fusion": "technique",
+    # Risks and what can go wrong.
+    "disadvantage": "risk", "disadvantages": "risk", "downside": "risk", "downsides": "risk",
+    "drawback": "risk", "drawbacks": "risk", "cons": "risk", "dangerous": "risk",
+    "danger": "risk", "dangers": "risk", "safe": "risk", "safety": "risk",
+    "complication": "complications", "fail": "risk", "failure": "risk",
+    # Good points and results.
+    "advantage": "advantages", "pros": "advantages", "upside": "advantages",
+    "success": "outcomes", "successful": "outcomes", "last": "long term",
+    # Money.
+    "price": "costs", "prices": "costs", "expensive": "costs", "cheap": "costs",
+    "insurance": "costs", "insurer": "costs", "medicare": "costs", "afford": "costs",
+    "pay": "costs", "fee": "costs", "fees": "costs",
+    # Cuts and scars.
+    "scar": "incisions", "scars": "incisions", "scarring": "incisions", "cut": "incisions",
+    "cuts": "incisions", "incision": "incisions", "wound": "incisions",
+    # Time in hospital and off work.
+    "overnight": "hospital stay", "discharge": "home", "discharged": "home",
+    "outpatient": "same day", "job": "work",
+    # Other words for the article's subjects.
+    "convalescence": "recovery", "recuperation": "recovery", "recuperate": "recovery",
+    "recover": "recovery", "recovering": "recovery", "heal": "recovery", "healing": "recovery",
+    "hazard": "risk", "hazards": "risk", "pitfall": "risk", "pitfalls": "risk",
+    "peril": "risk", "perils": "risk", "setback": "risk", "harm": "risk",
+    "innovation": "technology", "innovations": "technology", "breakthrough": "technology",
+    "breakthroughs": "technology", "advances": "technology", "latest": "technology",
+    "ailment": "conditions", "ailments": "conditions", "disorder": "conditions",
+    "disorders": "conditions", "diagnosis": "conditions", "problems": "conditions",
+    "admission": "hospital stay", "admitted": "hospital stay", "released": "home",
+    "ward": "hospital stay", "tab": "costs", "bill": "costs", "billed": "costs",
+    "charge": "costs", "coverage": "costs", "covered": "costs", "funding": "costs",
+    "record": "outcomes", "outcome": "outcomes", "permanent": "long term",
+    "benefit": "benefits", "perks": "advantages", "pluses": "advantages",
+    "knife": "surgery", "nonsurgical": "alternative", "injections": "alternative",
+    "candidate": "candidates", "eligible": "candidates", "qualify": "candidates",
+    "suitable": "candidates", "recommend": "candidates",
+}

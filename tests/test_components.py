@@ -11,7 +11,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from miss_nlp import PIPELINE_PACKAGE
-from miss_nlp.components import BlendedIntentClassifier, Triage, blend
+from miss_nlp.components import Triage
+from miss_nlp.topic_classifier import BlendedIntentClassifier, blend
 from miss_nlp.linear_intents import LinearIntentModel
 
 

@@ -34,6 +34,7 @@ import yaml
 
 from assistant.launcher import (PROJECT_ROOT, base_env, cors_args, free_port,
                                 running_assistant, serving_widget)
+from channels.door import SHELL_TOKEN_HEADER, shell_token
 from tests.services import INSTALL_HINT, postgres_bin, running_postgres
 from tests.test_serving_safety import token
 from tests.test_twilio_channel import (ACCOUNT_SID, AUTH_TOKEN, CLINIC_NUMBER, HASH_KEY,
@@ -129,10 +130,12 @@ class Served:
             return json.loads(response.read())["events"]
 
 
-def post(url: str, body, raw: Optional[bytes] = None) -> Tuple[int, object]:
+def post(url: str, body, raw: Optional[bytes] = None,
+         headers: Optional[Dict[str, str]] = None) -> Tuple[int, object]:
     data = raw if raw is not None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data,
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json",
+                                              **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read() or b"null")
@@ -285,7 +288,10 @@ def say(served: Served, filled: Filled, conversation: str, text: str) -> Sent:
     if channel == "SMS":
         replies = filled.phones[conversation].text(text)
     else:
-        status, body = post(served.rest, {"sender": sender, "message": text})
+        # The terminal chat proves itself with the server's shell token (channels/door.py).
+        headers = ({SHELL_TOKEN_HEADER: shell_token(Path(served.env["MISS_DATA_DIR"]))}
+                   if channel == "Shell" else {})
+        status, body = post(served.rest, {"sender": sender, "message": text}, headers=headers)
         assert status == 200, (text, status, body)
         replies = [m["text"] for m in body if m.get("text")]
     assert replies, text

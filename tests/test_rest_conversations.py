@@ -204,3 +204,33 @@ def test_conversation_survives_a_bad_request_in_the_middle(assistant):
     chat.say("hi")
     post_raw(assistant, json.dumps({"sender": chat.sender, "message": ["x"]}).encode())
     assert chat.texts("how long will I stay in hospital") == rendered("utter_hospital_stay")
+
+
+def test_a_question_about_three_topics_gets_each_answer_once_in_the_patients_order(chat):
+    replies = chat.say("What is the success rate and cost and recovery time?")
+    assert len(replies) == 1
+    text = replies[0]["text"]
+    parts = [rendered(f"utter_{t}")[0] for t in ("effectiveness_outcomes", "cost", "recovery_time")]
+    assert [text.count(p) for p in parts] == [1, 1, 1]
+    assert text.index(parts[0]) < text.index(parts[1]) < text.index(parts[2])
+
+
+@pytest.mark.parametrize("message,subject", [
+    ("Can I shower after the operation?", "shower"),
+    ("Do I have to wear a brace after keyhole back surgery?", "brace"),
+    ("Can I take ibuprofen after spine surgery?", "ibuprofen"),
+])
+def test_a_subject_the_guide_does_not_cover_is_named_and_sent_to_the_clinic(chat, message,
+                                                                             subject):
+    reply = chat.say(message)[0]["text"]
+    assert reply.startswith("Our patient guide doesn't cover that")
+    assert f'"{subject}' in reply
+    assert clinic()["clinic_phone"] in reply and "provider" in reply
+
+
+def test_the_question_at_the_end_of_a_story_decides_the_answer(chat):
+    story = ("I'm 58 and have had sciatica down my left leg for two years. Physio helped for "
+             "a while, then it came back. My GP finally sent me to a spine surgeon last month. "
+             "He mentioned keyhole surgery. How long would I be in hospital?")
+    replies = chat.say(story)
+    assert replies[0]["text"] == rendered("utter_hospital_stay")[0]

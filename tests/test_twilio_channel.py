@@ -190,6 +190,24 @@ def test_every_reply_is_plain_short_gsm7_text(phone):
 
 
 @pytest.mark.server
+def test_a_text_asking_three_things_gets_three_short_answers_within_the_budget(phone):
+    messages = phone.text("scar size, recovery time and cost please")
+    text = said(messages)
+    assert "incision" in text.lower() or "cut" in text.lower()       # the scar answer
+    assert "recover" in text.lower()                                 # the recovery answer
+    assert "insurance" in text.lower() or "cost" in text.lower()     # the cost answer
+    assert "provider" in text
+    assert sum(segment_count(m) for m in messages) <= CONFIG.segments_per_reply
+
+
+@pytest.mark.server
+def test_a_text_about_something_the_guide_does_not_cover_says_so(phone):
+    text = said(phone.text("Can I take ibuprofen after spine surgery?"))
+    assert "ibuprofen" in text and "doesn't cover" in text
+    assert CLINIC["clinic_phone"] in text
+
+
+@pytest.mark.server
 def test_patient_picks_a_button_by_replying_with_its_number(phone):
     menu = said(phone.text("Hello"))
     assert "Reply 1 for What is MISS?" in menu

@@ -1,0 +1,100 @@
+"""What a message asks: its question sentences, and the separate questions inside one.
+
+Pure functions over a spaCy ``Doc`` (the project's pipeline has a sentencizer). A
+forum-style message tells its story first and asks last: the question sentences decide
+the topic, the rest is context. "What is the success rate and cost and recovery
+time?" holds three questions: ``asks`` splits it at its joining words, and the topic
+classifier then decides which parts name a topic of their own.
+"""
+from typing import List
+
+QUESTION_OPENERS = {
+    "what", "whats", "what's", "how", "hows", "is", "are", "can", "could", "will", "would",
+    "do", "does", "did", "should", "shall", "may", "might", "why", "when", "which", "who",
+    "where", "any", "has", "have", "am", "was", "were", "wat", "wht", "whats", "hw",
+}
+_FILLERS = {"so", "and", "but", "ok", "okay", "hi", "hello", "hey", "um", "also", "please",
+            "well", "then", "now", "and", "sorry", "just", "dear", "doctor", "doc", ","}
+ASKING = [("i", "wonder"), ("wondering",), ("want", "to", "know"), ("like", "to", "know"),
+          ("tell", "me"), ("explain",), ("curious",), ("any", "idea"), ("anyone", "know"),
+          ("question", "is"), ("my", "question"), ("need", "to", "know")]
+JOINERS = {"and", "also", "plus", "&", ";", ",", "aswell", "n"}
+
+
+def sentences(doc) -> List:
+    """The sentences that hold words (a doc without sentence boundaries is one)."""
+    try:
+        spans = list(doc.sents)
+    except ValueError:
+        spans = [doc[:]]
+    return [s for s in spans if any(not (t.is_punct or t.is_space) for t in s)]
+
+
+def is_question(span) -> bool:
+    words = [t.lower_ for t in span if not t.is_space]
+    if not words:
+        return False
+    if "?" in words:
+        return True
+    opening = next((w for w in words if w not in _FILLERS), "")
+    if opening in QUESTION_OPENERS:
+        return True
+    joined = " " + " ".join(words) + " "
+    return any(f" {' '.join(phrase)} " in joined for phrase in ASKING)
+
+
+def question_spans(doc) -> List:
+    """The question sentences of a message of several sentences; the whole message when
+    it is one sentence or asks nothing."""
+    spans = sentences(doc)
+    if len(spans) < 2:
+        return [doc[:]]
+    questions = [s for s in spans if is_question(s)]
+    return questions or [doc[:]]
+
+
+def question_text(doc) -> str:
+    return " ".join(s.text.strip() for s in question_spans(doc))
+
+
+def asks(span) -> List:
+    """The parts of one question sentence between its joining words ("and", "also",
+    commas); a part without a content word joins the one before it."""
+    parts, start = [], span.start
+    doc = span.doc
+    for token in span:
+        lower = token.lower_
+        if lower in JOINERS or (lower == "as" and token.i + 2 < span.end
+                                and doc[token.i + 1].lower_ == "well"
+                                and doc[token.i + 2].lower_ == "as"):
+            if token.i > start:
+                parts.append(doc[start:token.i])
+            start = token.i + 1
+    if start < span.end:
+        parts.append(doc[start:span.end])
+    merged: List = []
+    for part in parts:
+        if merged and not _has_content(part):
+            merged[-1] = doc[merged[-1].start:part.end]
+        elif _has_content(part):
+            merged.append(part)
+    return merged or [span]
+
+
+def question_clauses(doc) -> List:
+    """The parts of the question sentences that ask ("I drive a truck for a living,
+    WHEN CAN I GO BACK TO WORK?"): those that open with a question word, else the last."""
+    clauses = []
+    for span in question_spans(doc):
+        parts = asks(span)
+        asking = [p for p in parts if _opening(p) in QUESTION_OPENERS]
+        clauses += asking or parts[-1:]
+    return clauses
+
+
+def _opening(span) -> str:
+    return next((t.lower_ for t in span if t.lower_ not in _FILLERS and not t.is_punct), "")
+
+
+def _has_content(span) -> bool:
+    return any(t.is_alpha and not t.is_stop and len(t) > 2 for t in span)

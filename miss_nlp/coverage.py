@@ -1,0 +1,146 @@
+"""Whether the patient guide covers what a question asks about.
+
+The guide's vocabulary is the article's own lemmas, the lexicon of patients' words for
+them (miss_nlp.terms.LEXICON), and the words that come up again and again in the
+training examples of the topics it answers. A question whose content words fall
+outside that vocabulary asks about something the guide does not address ("can I
+shower ...", "do I have to wear a brace"): the assistant names the subject and
+sends the patient to their provider and the clinic instead of answering another topic.
+
+Pure functions over spaCy tokens; miss_nlp.coverage_check is the Rasa component.
+"""
+from collections import Counter
+from typing import Dict, Iterable, List, Sequence, Set
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from miss_nlp.terms import LEXICON
+
+# A content word must appear in this many topic examples to count as one the guide
+# knows: a word of one patient's story ("bakery") does not.
+MIN_EXAMPLES = 2
+# Typos of known words ("recovry") are known words.
+SIMILAR = 86
+# Words the patient guide's subject can be asked about in: the question is about spine
+# surgery, so an unknown word in it names something the guide leaves out.
+DOMAIN_WORDS = {"surgery", "surgeon", "operation", "op", "spine", "spinal", "back", "disc",
+                "disk", "miss", "procedure", "incision", "fusion", "discectomy",
+                "microdiscectomy", "operate", "operated", "postop", "lumbar", "cervical",
+                "vertebra", "sciatica", "stenosis"}
+# Words that say what kind of question it is (when, how long, is it allowed), not
+# what it is about: "how SOON can I shower" asks about showering.
+FRAME_WORDS = {"long", "longer", "soon", "sooner", "time", "times", "quick", "quicker",
+               "quickly", "fast", "faster", "early", "earlier", "late", "later", "many",
+               "much", "able", "allowed", "allow", "safe", "okay", "normal", "possible",
+               "need", "needs", "day", "days", "week", "weeks", "month", "months", "year",
+               "years", "start", "stay", "stays", "way", "often", "lead", "report",
+               "include", "provide", "offering", "require", "requires", "overall", "even",
+               "significant", "greater", "potential", "life", "home", "return", "go"}
+# Words of asking and explaining, known whatever the subject ("could you DEFINE MISS").
+ASKING_WORDS = {"define", "definition", "explain", "explanation", "describe", "refer",
+                "mean", "meaning", "sort", "kind", "type", "exactly", "basically",
+                "actually", "online", "read", "heard", "told", "understand", "simple",
+                "plain", "layman", "beginner", "english", "word", "term", "thing", "stuff",
+                "question", "questions", "info", "information", "details", "true", "real",
+                "really", "fancy", "label", "idea", "wonder", "curious", "google", "googled",
+                "website", "article", "leaflet", "brochure", "internet", "friend", "neighbour",
+                "neighbor", "mum", "mom", "dad", "husband", "wife", "son", "daughter", "sister",
+                "brother", "grandma", "grandad", "grandpa", "dear", "thanks", "please", "hello",
+                "doctor", "doc", "gp", "nurse", "consultant", "clinic", "lol", "thx", "pls"}
+# The names of the operation itself: that a question names it says nothing of its subject.
+OPERATION_NAMES = {"minimally", "invasive", "technique", "techniques", "endoscopic",
+                   "tubular", "robotic", "imaging", "fusion", "surgical", "spinal",
+                   "patient", "patients", "surgeons", "treatment", "treatments",
+                   "intervention", "undergoing", "approach", "methods", "field"}
+# Prepositions and joining words end the subject named in the reply.
+_SUBJECT_ENDS = {"after", "before", "during", "for", "with", "when", "if", "while", "following",
+                 "and", "or", "but", "because", "since", "until", "at", "in", "on", "post"}
+MAX_SUBJECT_WORDS = 4
+
+
+def content(tokens: Iterable) -> List:
+    return [t for t in tokens
+            if t.is_alpha and not t.is_stop and len(t.text) > 2 and not t.like_num]
+
+
+def forms(token) -> Set[str]:
+    return {token.lower_, (token.lemma_ or token.lower_).lower()}
+
+
+def vocabulary(article_tokens: Iterable, examples: Iterable[Iterable]) -> Dict:
+    """The words the guide knows (the article's, the lexicon's, and those of at least
+    ``MIN_EXAMPLES`` topic examples), and its subjects: the article's own content words
+    and the lexicon's words for them, less the words every question uses ("long",
+    "safe") and the names of the operation itself."""
+    known: Set[str] = set()
+    subjects: Set[str] = set()
+    for token in article_tokens:
+        known |= forms(token)
+    for token in content(article_tokens):
+        subjects |= forms(token)
+    counts: Counter = Counter()
+    for example in examples:
+        counts.update({f for t in content(example) for f in forms(t)})
+    known |= {word for word, n in counts.items() if n >= MIN_EXAMPLES}
+    for word, meaning in LEXICON.items():
+        known.add(word)
+        known.update(meaning.split())
+        if not set(meaning.split()) & OPERATION_NAMES:
+            subjects.add(word)
+    return {"known": sorted(known),
+            "subjects": sorted(subjects - DOMAIN_WORDS - FRAME_WORDS - OPERATION_NAMES)}
+
+
+class Guide:
+    def __init__(self, vocabulary: Dict) -> None:
+        self.words = set(vocabulary.get("known") or [])
+        self.subjects = set(vocabulary.get("subjects") or [])
+        self._by_first = {}
+        for word in self.words:
+            self._by_first.setdefault(word[:1], []).append(word)
+
+    def knows(self, token) -> bool:
+        if forms(token) & (self.words | ASKING_WORDS):
+            return True
+        lower = token.lower_
+        if len(lower) < 4:
+            return False
+        if len(lower) < 6:   # "skar": one letter off a short word
+            return process.extractOne(lower, self.words, scorer=Levenshtein.distance,
+                                      score_cutoff=1) is not None
+        return process.extractOne(lower, self._by_first.get(lower[:1], []), scorer=fuzz.ratio,
+                                  score_cutoff=SIMILAR) is not None
+
+    def unknown(self, tokens: Iterable) -> List:
+        return [t for t in content(tokens) if not self.knows(t)]
+
+    def names_a_subject(self, tokens: Iterable) -> bool:
+        return any(forms(t) & self.subjects for t in content(tokens))
+
+    def not_covered(self, tokens: Sequence) -> List:
+        """The unknown words of a question that names none of the guide's subjects;
+        empty when the guide covers it."""
+        unknown = self.unknown(tokens)
+        if not unknown or self.names_a_subject(tokens):
+            return []
+        return unknown
+
+
+def about_spine_surgery(tokens: Iterable) -> bool:
+    return any(forms(t) & DOMAIN_WORDS or t.lower_ in LEXICON for t in tokens)
+
+
+def subject(first_unknown) -> str:
+    """The patient's own words for the subject: the first unknown word and the few
+    after it, up to a preposition or the end of the clause ("donate my own blood")."""
+    doc = first_unknown.doc
+    words = []
+    for token in doc[first_unknown.i:first_unknown.i + MAX_SUBJECT_WORDS]:
+        if token.is_punct or token.is_space or (words and (
+                token.lower_ in _SUBJECT_ENDS or token.lower_ in DOMAIN_WORDS)):
+            break
+        words.append(token.text)
+    while len(words) > 1 and doc[first_unknown.i + len(words) - 1].is_stop:
+        words.pop()
+    return " ".join(words)

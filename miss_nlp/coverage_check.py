@@ -1,0 +1,116 @@
+"""The "not covered" decision inside Rasa's NLU pipeline (miss_nlp/coverage.py)."""
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import (
+    ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE, EXTRACTOR, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY, TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from miss_nlp import asks, coverage
+from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY, NOT_TOPICS
+
+NOT_COVERED_INTENT = "not_covered"
+SUBJECT_ENTITY = "not_covered_subject"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+ARTICLE = "miss-article.txt"   # in knowledge/
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
+)
+class CoverageCheck(GraphComponent):
+    """A question about a subject the patient guide does not address becomes
+    ``not_covered``, with the subject in the patient's words as ``not_covered_subject``.
+
+    It looks at the question sentences (miss_nlp.asks) of a message the classifiers
+    gave a topic, or declined as out of scope although it is about spine surgery.
+    Triage decisions (emergency, after surgery, too long) and small talk stand.
+    The vocabulary is built at training time from the article and the topic examples.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"article": ARTICLE, "not_topics": NOT_TOPICS}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
+                 resource: Resource, words: Optional[Dict] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage, self._resource = model_storage, resource
+        self.guide = coverage.Guide(words) if words else None
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+               resource: Resource, execution_context: ExecutionContext) -> "CoverageCheck":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "CoverageCheck":
+        try:
+            with model_storage.read_from(resource) as directory:
+                words = json.loads((directory / "words.json").read_text("utf-8"))
+            if not isinstance(words, dict):
+                raise ValueError("a vocabulary from an older model")
+            return cls(config, model_storage, resource, words)
+        except (ValueError, FileNotFoundError):
+            return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        import spacy
+
+        from actions.paths import knowledge_dir
+        from miss_nlp import PIPELINE_PACKAGE
+
+        article = (knowledge_dir() / self.config["article"]).read_text("utf-8")
+        nlp = spacy.load(PIPELINE_PACKAGE)
+        not_topics = set(self.config["not_topics"])
+        examples = [m.get(SPACY_DOCS[TEXT]) for m in training_data.intent_examples
+                    if m.get(INTENT) not in not_topics and m.get(SPACY_DOCS[TEXT]) is not None]
+        words = coverage.vocabulary(nlp(article.lower()), examples)
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / "words.json").write_text(json.dumps(words), "utf-8")
+        self.guide = coverage.Guide(words)
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.guide is None:
+            return messages
+        for message in messages:
+            decide(message, self.guide, set(self.config["not_topics"]))
+        return messages
+
+
+def decide(message: Message, guide: "coverage.Guide", not_topics: set) -> None:
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    doc = message.get(SPACY_DOCS[TEXT])
+    if doc is None or not intent or (intent in not_topics and intent != OUT_OF_SCOPE_INTENT):
+        return
+    if any(e.get(ENTITY_ATTRIBUTE_TYPE) == ASKED_TOPIC_ENTITY for e in message.get(ENTITIES) or []):
+        return
+    question = [t for clause in asks.question_clauses(doc) for t in clause]
+    unknown = guide.not_covered(question)
+    if not unknown:
+        return
+    if intent == OUT_OF_SCOPE_INTENT and not coverage.about_spine_surgery(doc):
+        return
+    subject = coverage.subject(unknown[0])
+    top = {INTENT_NAME_KEY: NOT_COVERED_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [e for e in message.get(INTENT_RANKING_KEY) or []
+               if e.get(INTENT_NAME_KEY) != NOT_COVERED_INTENT]
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
+    start = unknown[0].idx
+    entities = list(message.get(ENTITIES) or [])
+    entities.append({ENTITY_ATTRIBUTE_TYPE: SUBJECT_ENTITY, ENTITY_ATTRIBUTE_VALUE: subject,
+                     ENTITY_ATTRIBUTE_START: start, ENTITY_ATTRIBUTE_END: start + len(subject),
+                     EXTRACTOR: CoverageCheck.__name__})
+    message.set(ENTITIES, entities, add_to_output=True)

@@ -1,0 +1,179 @@
+"""The topic classifier: DIET's ranking blended with a TF-IDF + logistic-regression model,
+on the question the patient asks, and every topic a message asks about."""
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import (
+    ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE, EXTRACTOR, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY, TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from miss_nlp import asks
+from miss_nlp.terms import LEXICON
+
+ASKED_TOPIC_ENTITY = "asked_topic"
+NOT_TOPICS = ["greet", "goodbye", "thank", "bot_challenge", "contact_clinic", "emergency",
+              "after_surgery_concern", "out_of_scope", "not_covered"]
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
+)
+class BlendedIntentClassifier(GraphComponent):
+    """Blends the previous classifier's ranking (DIET's) with a TF-IDF + LR model.
+
+    DIET on a few thousand examples is confident and sometimes wrong in ways a
+    linear model on the same words is not, and the other way round; averaging
+    the two probability rankings is more accurate than either on held-out data
+    (see README, "How well it understands"). ``weight`` is the linear model's share.
+
+    In a message of several sentences the linear model reads only the question
+    sentences (miss_nlp.asks), with ``question_weight`` as its share: the story
+    before a question is context, not the topic. A question made of several parts
+    ("the success rate and cost and recovery time") gets one ``asked_topic`` entity
+    per topic a part names with at least ``part_threshold`` confidence, in the
+    patient's order, when there are two or more: the NLG answers each.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"weight": 0.5, "question_weight": 0.7, "part_threshold": 0.5,
+                "most_topics": 3, "C": 10.0, "random_seed": 42, "ranking_length": 10,
+                "not_topics": NOT_TOPICS}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
+                 resource: Resource, model: Optional["LinearIntentModel"] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+               resource: Resource, execution_context: ExecutionContext
+               ) -> "BlendedIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+             resource: Resource, execution_context: ExecutionContext, **kwargs: Any
+             ) -> "BlendedIntentClassifier":
+        from miss_nlp.linear_intents import LinearIntentModel
+
+        try:
+            with model_storage.read_from(resource) as directory:
+                return cls(config, model_storage, resource, LinearIntentModel.load(directory))
+        except ValueError:
+            return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from miss_nlp.linear_intents import LinearIntentModel
+
+        examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
+        self.model = LinearIntentModel.fit(
+            [lemma_text(m) for m in examples], [raw_text(m) for m in examples],
+            [m.get(INTENT) for m in examples],
+            c=self.config["C"], seed=self.config["random_seed"],
+        )
+        with self._model_storage.write_to(self._resource) as directory:
+            self.model.save(directory)
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.model is None or not messages:
+            return messages
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            spans = asks.question_spans(doc) if doc is not None else []
+            focused = bool(spans) and spans[0].start > 0 or len(spans) > 1
+            if focused:
+                lemmas = " ".join(_lemmas(s) for s in spans)
+                raw = " ".join(s.text for s in spans).lower()
+                weight = self.config["question_weight"]
+            else:
+                lemmas, raw, weight = lemma_text(message), raw_text(message), self.config["weight"]
+            row = self.model.predict_proba([lemmas], [raw])[0]
+            linear = dict(zip(self.model.classes, row.tolist()))
+            ranking = blend(message.get(INTENT_RANKING_KEY) or [], linear,
+                            weight)[: self.config["ranking_length"]]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            if doc is not None:
+                self._add_asked_topics(message, [p for s in spans for p in asks.asks(s)])
+        return messages
+
+    def _add_asked_topics(self, message: Message, parts: List) -> None:
+        if len(parts) < 2:
+            return
+        rows = self.model.predict_proba([_lemmas(p) for p in parts],
+                                        [p.text.lower() for p in parts])
+        found = []
+        for part, row in zip(parts, rows):
+            best = int(row.argmax())
+            topic = self.model.classes[best]
+            if (topic not in self.config["not_topics"] and row[best] >= self.config["part_threshold"]
+                    and topic not in [t for t, _ in found]):
+                found.append((topic, part))
+        if len(found) < 2:
+            return
+        top = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if top not in [t for t, _ in found] and top in self.config["not_topics"]:
+            # Declined as a whole, answered in parts: "scar size, recovery time and cost".
+            first = {INTENT_NAME_KEY: found[0][0], PREDICTED_CONFIDENCE_KEY: 1.0}
+            rest = [e for e in message.get(INTENT_RANKING_KEY) or []
+                    if e.get(INTENT_NAME_KEY) != found[0][0]]
+            message.set(INTENT, first, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [first] + rest, add_to_output=True)
+        entities = list(message.get(ENTITIES) or [])
+        for topic, part in found[: self.config["most_topics"]]:
+            entities.append({ENTITY_ATTRIBUTE_TYPE: ASKED_TOPIC_ENTITY, ENTITY_ATTRIBUTE_VALUE: topic,
+                             ENTITY_ATTRIBUTE_START: part.start_char,
+                             ENTITY_ATTRIBUTE_END: part.end_char,
+                             EXTRACTOR: type(self).__name__})
+        message.set(ENTITIES, entities, add_to_output=True)
+
+
+def raw_text(message: Message) -> Text:
+    return (message.get(TEXT) or "").lower()
+
+
+def _lemmas(tokens) -> Text:
+    """Lemmas, each lexicon word followed by the article's word for it."""
+    words = []
+    for token in tokens:
+        lemma = token.lemma_.lower() or token.lower_
+        words.append(lemma)
+        meaning = LEXICON.get(token.lower_) or LEXICON.get(lemma)
+        if meaning:
+            words.append(meaning)
+    return " ".join(words)
+
+
+def lemma_text(message: Message) -> Text:
+    doc = message.get(SPACY_DOCS[TEXT])
+    if doc is None:
+        return raw_text(message)
+    return _lemmas(doc)
+
+
+def blend(previous: List[Dict[Text, Any]], linear: Dict[Text, float],
+          weight: float) -> List[Dict[Text, Any]]:
+    """Weighted average of two rankings; intents missing from one count as 0 there."""
+    earlier = {e[INTENT_NAME_KEY]: float(e[PREDICTED_CONFIDENCE_KEY]) for e in previous}
+    names = set(earlier) | set(linear)
+    if not earlier:
+        weight = 1.0
+    mixed = [
+        {INTENT_NAME_KEY: name,
+         PREDICTED_CONFIDENCE_KEY: weight * linear.get(name, 0.0)
+         + (1 - weight) * earlier.get(name, 0.0)}
+        for name in names
+    ]
+    return sorted(mixed, key=lambda e: e[PREDICTED_CONFIDENCE_KEY], reverse=True)

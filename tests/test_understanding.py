@@ -1,0 +1,104 @@
+"""What a question asks, whether the guide covers it, and answering several topics.
+
+Unit tests of the pure parts (miss_nlp/asks.py, miss_nlp/coverage.py, the NLG's SMS
+shortening); the served behaviour is in tests/test_realworld_heldout.py.
+"""
+import pytest
+import spacy
+
+from assistant.nlg import SMS_ANSWERS_CHARS, _shortened, _subject_text
+from channels.sms_text import segment_count
+from miss_nlp import PIPELINE_PACKAGE, asks, coverage
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load(PIPELINE_PACKAGE)
+
+
+@pytest.fixture(scope="module")
+def guide(nlp):
+    article = nlp("minimally invasive spine surgery uses smaller incisions. recovery is "
+                  "faster and the hospital stay is shorter. risks include infection.")
+    examples = [nlp(t) for t in ["how long is the recovery", "how long is the recovery time",
+                                 "what does it cost", "what will it cost me",
+                                 "a question about my bakery"]]
+    return coverage.Guide(coverage.vocabulary(article, examples))
+
+
+def test_the_question_at_the_end_of_a_story_is_what_is_asked(nlp):
+    doc = nlp("i have had sciatica for three years. my gp sent me to a surgeon. "
+              "how long is the hospital stay?")
+    assert asks.question_text(doc) == "how long is the hospital stay?"
+
+
+def test_a_one_sentence_message_is_its_own_question(nlp):
+    doc = nlp("tell me about scars")
+    assert [s.text for s in asks.question_spans(doc)] == ["tell me about scars"]
+
+
+def test_a_question_of_three_parts_is_split_at_its_joining_words(nlp):
+    doc = nlp("what is the success rate and cost and recovery time?")
+    parts = [p.text for p in asks.asks(doc[:])]
+    assert parts == ["what is the success rate", "cost", "recovery time?"]
+
+
+def test_a_part_without_content_joins_the_one_before(nlp):
+    doc = nlp("is it safe, and so on")
+    assert [p.text for p in asks.asks(doc[:])] == ["is it safe, and so on"]
+
+
+def test_a_question_about_showering_is_not_covered(nlp, guide):
+    doc = nlp("can i shower after the surgery?")
+    unknown = guide.not_covered(list(doc))
+    assert [t.text for t in unknown] == ["shower"]
+    assert coverage.subject(unknown[0]) == "shower"
+
+
+def test_a_question_in_the_guides_words_is_covered(nlp, guide):
+    assert guide.not_covered(list(nlp("how long is the recovery after surgery?"))) == []
+
+
+def test_a_typo_of_a_known_word_is_known(nlp, guide):
+    assert guide.not_covered(list(nlp("how long is the recovry"))) == []
+
+
+def test_a_story_word_of_one_example_is_not_known(guide, nlp):
+    assert [t.text for t in guide.unknown(list(nlp("bakery")))] == ["bakery"]
+
+
+def test_an_unknown_word_beside_a_subject_the_guide_covers_stays_covered(nlp, guide):
+    assert guide.not_covered(list(nlp("will the nick in my skin leave incisions"))) == []
+
+
+def test_the_subject_is_the_patients_words_up_to_a_preposition(nlp):
+    doc = nlp("should i donate my own blood before the operation")
+    assert coverage.subject(doc[2]) == "donate my own blood"
+
+
+def test_a_subject_quoted_back_cannot_break_the_reply():
+    assert _subject_text('brace"} {clinic_phone') == "brace clinic_phone"
+    assert _subject_text("") == "that"
+    assert len(_subject_text("x" * 500)) <= 60
+
+
+ANSWERS = [
+    "Our patient guide does not give prices. It says a shorter stay can lower costs. "
+    "Please contact the clinic and your insurance company. Talk with your healthcare "
+    "provider, too.",
+    "Our patient guide says recovery is often faster than after open surgery. It does "
+    "not give a number of weeks. How fast you recover depends on you. Please ask your "
+    "healthcare provider.",
+    "Our patient guide says smaller incisions mean smaller scars. The cuts are often "
+    "only a few centimetres long. They may heal faster. Ask your healthcare provider "
+    "about your own surgery.",
+]
+
+
+def test_sms_answers_to_several_topics_fit_the_budget_and_still_name_the_provider():
+    short = _shortened(ANSWERS, SMS_ANSWERS_CHARS // len(ANSWERS))
+    assert len(short) == 3
+    assert all(s.startswith("Our patient guide") for s in short)
+    # With the two-segment first-message notice, the reply stays within six segments.
+    assert segment_count("\n\n".join(short)) <= 4
+    assert any("provider" in s for s in short)
