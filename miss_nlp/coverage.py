@@ -128,7 +128,10 @@ class Guide:
 
 
 def about_spine_surgery(tokens: Iterable) -> bool:
-    return any(forms(t) & DOMAIN_WORDS or t.lower_ in LEXICON for t in tokens)
+    """Whether the message is about spine surgery at all: it names the operation, the
+    spine, or a technique ("TLIF", "keyhole")."""
+    return any(forms(t) & DOMAIN_WORDS or set(LEXICON.get(t.lower_, "").split()) & OPERATION_NAMES
+               for t in tokens)
 
 
 def subject(first_unknown) -> str:

@@ -78,7 +78,10 @@ def test_thoughts_of_suicide_get_the_crisis_line_and_later_red_flags_their_own_a
     assert clinic()["emergency_number"] in crisis
     later = chat.texts("and now I have a fever and my back is burning")[0]
     assert later == advice("fever")
-    assert clinic()["crisis_line"] not in later
+    # The fever's own advice comes first; the crisis line still closes every
+    # emergency reply, in one sentence.
+    assert not later.startswith(advice("crisis")[:40])
+    assert later.endswith(f"call or text {clinic()['crisis_line']}.")
 
 
 @pytest.mark.parametrize("message", [
@@ -207,9 +210,9 @@ def test_conversation_survives_a_bad_request_in_the_middle(assistant):
 
 
 def test_a_question_about_three_topics_gets_each_answer_once_in_the_patients_order(chat):
-    replies = chat.say("What is the success rate and cost and recovery time?")
-    assert len(replies) == 1
-    text = replies[0]["text"]
+    texts = chat.texts("What is the success rate and cost and recovery time?")
+    assert len(texts) == 1
+    text = texts[0]
     parts = [rendered(f"utter_{t}")[0] for t in ("effectiveness_outcomes", "cost", "recovery_time")]
     assert [text.count(p) for p in parts] == [1, 1, 1]
     assert text.index(parts[0]) < text.index(parts[1]) < text.index(parts[2])
