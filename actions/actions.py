@@ -30,3 +30,9 @@ class ActionSearchArticle(Action):
                 json_message={"source": {"document": "patient guide", "quote": match.passage}},
             )
         return []
+
+
+# Built as the action server starts: the first patient whose question needs the article
+# search would otherwise wait for spaCy and the index (several seconds on a busy machine,
+# past a short response timeout).
+article_index()

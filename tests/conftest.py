@@ -20,14 +20,19 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def assistant(trained_model, tmp_path_factory):
+def assistant_data(tmp_path_factory) -> Path:
+    """The shared assistant's data folder (its conversations and its shell token)."""
+    return tmp_path_factory.mktemp("assistant-data")
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model, assistant_data):
     """The real action server and Rasa server (REST channel) on free loopback ports.
 
     Conversations go to a SQLite store of the test session's own, never var/.
     """
     logs = ARTIFACTS / "server-logs"
-    data = tmp_path_factory.mktemp("assistant-data")
-    with running_assistant(log_dir=logs, env={"MISS_DATA_DIR": str(data)}) as running:
+    with running_assistant(log_dir=logs, env={"MISS_DATA_DIR": str(assistant_data)}) as running:
         yield running
 
 

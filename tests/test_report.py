@@ -84,7 +84,7 @@ SCRIPT: List[Tuple[str, str, Optional[str]]] = [
     ("Sh1", "does it leave a scar", None),
     ("Sh1", "can you book a taxi for me", "taxi"),
     ("Sh1", "my leg suddenly went weak and I can't stand", None),
-    ("Sh1", "please book a taxi for me", "taxi"),
+    ("Sh1", "could you book a taxi for me", "taxi"),
     ("R2", "is knee surgery the same", "knee"),      # 40 days ago
     ("R2", "I want to end my life", None),           # 40 days ago
 ]
@@ -244,7 +244,7 @@ def widget_in_browser(served: Served, filled: Filled) -> None:
             advice = ask("since this morning I can't control my bladder", 2)
             expect(advice.get_by_role("group", name="Was this helpful?")).to_have_count(0)
             declined = ask("can I take ibuprofen after spine surgery?", 3)
-            expect(declined).to_contain_text(DECLINE)
+            expect(declined).to_contain_text('doesn\'t cover that ("ibuprofen")')
             expect(declined.get_by_role("group", name="Was this helpful?")).to_have_count(0)
 
             page.reload()   # the choice is remembered, and not asked again
@@ -397,6 +397,8 @@ def expected_reason(sent: Sent, parsed: dict) -> Optional[str]:
         return None
     if any(DECLINE in reply for reply in sent.replies):
         return "not covered" if intent == "nlu_fallback" else "declined"
+    if intent == "not_covered":          # "our patient guide doesn't cover that"
+        return "not covered"
     if intent == "out_of_scope":
         return "declined"
     if intent == "nlu_fallback":

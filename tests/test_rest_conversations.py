@@ -210,12 +210,10 @@ def test_conversation_survives_a_bad_request_in_the_middle(assistant):
 
 
 def test_a_question_about_three_topics_gets_each_answer_once_in_the_patients_order(chat):
+    # One reply; Rasa's REST channel sends each of its paragraphs as a message.
     texts = chat.texts("What is the success rate and cost and recovery time?")
-    assert len(texts) == 1
-    text = texts[0]
-    parts = [rendered(f"utter_{t}")[0] for t in ("effectiveness_outcomes", "cost", "recovery_time")]
-    assert [text.count(p) for p in parts] == [1, 1, 1]
-    assert text.index(parts[0]) < text.index(parts[1]) < text.index(parts[2])
+    assert texts == [rendered(f"utter_{t}")[0]
+                     for t in ("effectiveness_outcomes", "cost", "recovery_time")]
 
 
 @pytest.mark.parametrize("message,subject", [

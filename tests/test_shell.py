@@ -152,10 +152,12 @@ def spawn(args: List[str], timeout: float, **settings: str) -> pexpect.spawn:
 
 
 @pytest.mark.server
-def test_readable_shell_question_choice_source_and_emergency(assistant):
+def test_readable_shell_question_choice_source_and_emergency(assistant, assistant_data):
     """The readable client on the shared servers: what a tester typing would see."""
     emergency_number = clinic()["emergency_number"]
-    term = spawn(["-m", "assistant.shell", "--url", assistant.url], timeout=60)
+    # The shell proves itself with the server's token, from the server's data folder.
+    term = spawn(["-m", "assistant.shell", "--url", assistant.url], timeout=60,
+                 MISS_DATA_DIR=str(assistant_data))
     try:
         term.expect_exact("You: ")
         # a question: the answer, its source as one line, the provider
