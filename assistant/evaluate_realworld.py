@@ -138,12 +138,46 @@ def evaluate(model: Path = MODEL, files: Sequence[Path] = tuple(HELDOUT_FILES)) 
     return results
 
 
+def plot(results: Dict, path: Path) -> None:
+    """Ours against the baseline, one panel per file, one pair of bars per measure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(results), figsize=(6.5 * len(results), 4.8), sharey=True)
+    axes = axes if len(results) > 1 else [axes]
+    for ax, (name, result) in zip(axes, results.items()):
+        rows = [r for r in ROWS if r in result["ours"]]
+        ours = [100 * result["ours"][r][0] / result["ours"][r][1] for r in rows]
+        theirs = [100 * result["baseline"][r][0] / result["baseline"][r][1] for r in rows]
+        places = range(len(rows))
+        ax.barh([y + 0.2 for y in places], ours, height=0.4, label="the assistant, as served")
+        ax.barh([y - 0.2 for y in places], theirs, height=0.4,
+                label="TF-IDF + LR baseline, same data")
+        for y, value in zip(places, ours):
+            ax.text(value + 1, y + 0.2, f"{value:.0f}%", va="center", fontsize=8)
+        ax.set_yticks(list(places), labels=rows, fontsize=9)
+        ax.set_xlim(0, 110)
+        ax.set_xlabel("% of the file's messages of that kind")
+        ax.set_title(f"{name} ({result['count']} messages)", fontsize=10)
+    axes[0].invert_yaxis()   # the axes share y: inverted once, first measure on top
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Real-world-style held-out questions")
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--heldout", type=Path, action="append")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results")
     args = parser.parse_args(argv)
-    evaluate(args.model, args.heldout or HELDOUT_FILES)
+    results = evaluate(args.model, args.heldout or HELDOUT_FILES)
+    args.out.mkdir(parents=True, exist_ok=True)
+    plot(results, args.out / "realworld.png")
+    print(f"Wrote {args.out / 'realworld.png'}")
     return 0
 
 
