@@ -11,10 +11,10 @@ from typing import List
 QUESTION_OPENERS = {
     "what", "whats", "what's", "how", "hows", "is", "are", "can", "could", "will", "would",
     "do", "does", "did", "should", "shall", "may", "might", "why", "when", "which", "who",
-    "where", "any", "has", "have", "am", "was", "were", "wat", "wht", "whats", "hw",
+    "where", "any", "has", "have", "am", "was", "were", "wat", "wht", "hw",
 }
 _FILLERS = {"so", "and", "but", "ok", "okay", "hi", "hello", "hey", "um", "also", "please",
-            "well", "then", "now", "and", "sorry", "just", "dear", "doctor", "doc", ","}
+            "well", "then", "now", "sorry", "just", "dear", "doctor", "doc", ","}
 ASKING = [("i", "wonder"), ("wondering",), ("want", "to", "know"), ("like", "to", "know"),
           ("tell", "me"), ("explain",), ("curious",), ("any", "idea"), ("anyone", "know"),
           ("question", "is"), ("my", "question"), ("need", "to", "know")]

@@ -95,13 +95,14 @@ def vocabulary(article_tokens: Iterable, examples: Iterable[Iterable]) -> Dict:
 class Guide:
     def __init__(self, vocabulary: Dict) -> None:
         self.words = set(vocabulary.get("known") or [])
+        self._exact = self.words | ASKING_WORDS   # once, not for every token
         self.subjects = set(vocabulary.get("subjects") or [])
         self._by_first = {}
         for word in self.words:
             self._by_first.setdefault(word[:1], []).append(word)
 
     def knows(self, token) -> bool:
-        if forms(token) & (self.words | ASKING_WORDS):
+        if forms(token) & self._exact:
             return True
         lower = token.lower_
         if len(lower) < 4:
