@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, List, Optional, Sequence
 
-from actions.paths import knowledge_dir
+from miss_config.knowledge import knowledge_dir
 
 ARTICLE_FILE = "miss-article.txt"
 

@@ -5,7 +5,7 @@ from typing import Dict, Optional
 
 import yaml
 
-from actions.paths import knowledge_dir
+from miss_config.knowledge import knowledge_dir
 
 REQUIRED_KEYS = (
     "clinic_name",

@@ -1,13 +1,4 @@
-"""Where the project's knowledge files live.
-
-Found from this file, not the working directory, so actions work wherever the
-action server is started. MISS_KNOWLEDGE_DIR points a clinic at its own copy.
-"""
-import os
-from pathlib import Path
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def knowledge_dir() -> Path:
-    return Path(os.environ.get("MISS_KNOWLEDGE_DIR", PROJECT_ROOT / "knowledge"))
+"""Where the project's knowledge files live (now in miss_config; this module goes
+when its last importers follow)."""
+from miss_config.knowledge import knowledge_dir  # noqa: F401
+from miss_config.paths import PROJECT_ROOT  # noqa: F401

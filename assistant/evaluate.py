@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from miss_config.paths import MODEL, PROJECT_ROOT
+
 HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
 TRAINING = PROJECT_ROOT / "data" / "nlu.yml"
-MODEL = PROJECT_ROOT / "models" / "miss-assistant.tar.gz"
 
 TOPICS = (
     "what_is_miss", "benefits", "incisions_scarring", "techniques", "conditions_treated",

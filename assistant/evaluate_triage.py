@@ -27,7 +27,8 @@ from typing import Dict, List, Optional
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from miss_config.paths import MODEL, PROJECT_ROOT
+
 NLU = PROJECT_ROOT / "tests" / "nlu"
 # Tuned on: the rules were improved on their misses and the classifier trained on their
 # emergencies (data/nlu_triage.yml), so they are regression sets now.
@@ -36,7 +37,6 @@ TUNING = {f"tuning {n}": PROJECT_ROOT / "tests" / "triage" / f"tuning_{n}.yml" f
 UNTOUCHED = {"untouched": NLU / "triage_blind_untouched.yml",
              "batch 3": NLU / "triage_blind_fresh_2.yml"}
 PARTS = {**TUNING, **UNTOUCHED}
-MODEL = PROJECT_ROOT / "models" / "miss-assistant.tar.gz"
 EMERGENCY = "utter_emergency"
 AFTER_SURGERY = "utter_after_surgery"
 

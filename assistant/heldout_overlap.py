@@ -17,7 +17,8 @@ from typing import Dict, Iterator, List, Tuple
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from miss_config.paths import PROJECT_ROOT
+
 HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu"
 TRAINING_DIR = PROJECT_ROOT / "data"
 NEAR = 90.0

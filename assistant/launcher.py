@@ -43,8 +43,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Dict, Iterator, List, Mapping, Optional, Sequence
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MODEL = PROJECT_ROOT / "models" / "miss-assistant.tar.gz"
+from miss_config.paths import MODEL, PROJECT_ROOT
+
 VENV_BIN = Path(sys.executable).parent
 
 

@@ -27,7 +27,8 @@ from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
 from actions.clinic import clinic
-from actions.paths import knowledge_dir
+from miss_config.knowledge import knowledge_dir
+from miss_config.paths import DOMAIN_FILE
 from miss_nlp import triage
 from miss_nlp.components import RED_FLAG_ENTITY, RED_FLAG_MENTION_ENTITY
 from miss_nlp.coverage_check import SUBJECT_ENTITY
@@ -177,9 +178,7 @@ def _fill(template: Text, details: Dict[Text, str]) -> Text:
 
 @lru_cache(maxsize=1)
 def _project_responses() -> ClinicResponses:
-    from assistant.launcher import PROJECT_ROOT
-
-    return ClinicResponses(domain=Domain.load(str(PROJECT_ROOT / "domain.yml")))
+    return ClinicResponses(domain=Domain.load(str(DOMAIN_FILE)))
 
 
 def render(response: Text, channel: Text = "") -> Dict[Text, Any]:

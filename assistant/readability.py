@@ -33,7 +33,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Seque
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from miss_config.paths import PROJECT_ROOT
 
 MAX_GRADE = 8.0     # patient-education guidance (AMA, NIH): 6th to 8th grade
 MAX_WORDS = 80      # one answer read on a phone at a glance

@@ -29,7 +29,8 @@ import uuid
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from miss_config.paths import PROJECT_ROOT
+
 DAY = 24 * 60 * 60
 META = {"model_id": "d76141f3f8ff497285ced871e77d924b", "assistant_id": "miss-assistant"}
 

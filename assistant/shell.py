@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, TextIO
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from miss_config.paths import PROJECT_ROOT
+
 REST_PATH = "/webhooks/rest/webhook"
 SENDER_PREFIX = "shell-"
 QUIT_COMMANDS = frozenset({"/quit", "/stop", "/exit", "/bye"})

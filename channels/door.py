@@ -21,7 +21,7 @@ import secrets
 from pathlib import Path
 from typing import Any, Optional, Tuple
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from miss_config.paths import PROJECT_ROOT
 
 MAX_SENDER_CHARS = 128
 SMS_PREFIX = "sms-"          # channels/twilio_sms.py: conversation_key()

@@ -21,7 +21,7 @@ from typing import Any, FrozenSet, Optional
 import yaml
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from miss_config.paths import PROJECT_ROOT
 
 EMPTY_MESSAGE = "/empty_message"
 

@@ -67,7 +67,7 @@ class CoverageCheck(GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         import spacy
 
-        from actions.paths import knowledge_dir
+        from miss_config.knowledge import knowledge_dir
         from miss_nlp import PIPELINE_PACKAGE
 
         article = (knowledge_dir() / self.config["article"]).read_text("utf-8")

@@ -9,9 +9,10 @@ from typing import List
 
 import yaml
 
+from miss_config.paths import PROJECT_ROOT
 from miss_nlp.triage import RED_FLAGS_FILE, vocabulary
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "red-flags.md"
+DOC = PROJECT_ROOT / "docs" / "red-flags.md"
 
 
 def _cell(text: str) -> str:
