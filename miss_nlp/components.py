@@ -1,4 +1,4 @@
-"""The triage component (miss_nlp/triage.py inside Rasa's NLU pipeline)."""
+"""The triage component (the miss_nlp/triage package inside Rasa's NLU pipeline)."""
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -34,7 +34,7 @@ RED_FLAG_MENTION_ENTITY = "red_flag_mention"
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class Triage(GraphComponent):
-    """One triage decision per message, after the classifiers (miss_nlp/triage.py).
+    """One triage decision per message, after the classifiers (miss_nlp/triage/).
 
     * A red flag happening now (any kind, on the whole text, whatever its length)
       makes the intent ``emergency``, with one ``red_flag`` entity per kind, most

@@ -1,0 +1,112 @@
+"""Finding red flags in a message's tokens, each with its tier.
+
+Matching is a single pass over the tokens: each token is looked up in the word lists
+once, and a pair of words is looked for only within ``window`` tokens of each other,
+so the work grows linearly with the text (:attr:`Findings.work` counts it)."""
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence, Set, Tuple
+
+from miss_nlp.triage.message import Token
+from miss_nlp.triage.sentences import Sentences
+from miss_nlp.triage.tiers import ACUTE, tier_of
+from miss_nlp.triage.vocabulary import Vocabulary, vocabulary
+
+
+@dataclass
+class Finding:
+    kind: str
+    start: int
+    end: int
+    tier: str = ACUTE
+
+
+@dataclass
+class Findings:
+    found: List[Finding] = field(default_factory=list)
+    work: int = 0
+
+    def kinds(self, tier: str) -> List[str]:
+        """Kinds found in ``tier``, most urgent first; a kind acute anywhere is acute."""
+        acute = {f.kind for f in self.found if f.tier == ACUTE}
+        names = acute if tier == ACUTE else {f.kind for f in self.found} - acute
+        return sorted(names, key=lambda name: (vocabulary().kinds[name].priority, name))
+
+
+def find(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> Findings:
+    """Every kind of red flag in ``tokens`` with its tier; a kind is looked at no more
+    once one of its matches is acute."""
+    vocab = vocab or vocabulary()
+    result = Findings()
+    n = len(tokens)
+    lowers = [t.lower for t in tokens]
+    lemmas = [t.lemma for t in tokens]
+    ignored = _idiom_tokens(lowers, vocab, result)
+    groups = [set() if i in ignored else vocab.groups_of(t.forms, t.lower)
+              for i, t in enumerate(tokens)]
+    sentences = Sentences(lowers, vocab)
+    sentence_of = sentences.number
+    acute: Set[str] = set()
+    mentioned: Set[str] = set()
+
+    def found(kind: str, start: int, end: int, members: Tuple[int, ...],
+              always_acute: bool = False) -> None:
+        result.work += 1
+        tier = tier_of(lowers, start, end, vocab, (kind,), members, sentences,
+                       even_in_questions=always_acute)
+        if tier == ACUTE:
+            acute.add(kind)
+        elif kind in mentioned:
+            return
+        else:
+            mentioned.add(kind)
+        result.found.append(Finding(kind, start, end, tier))
+
+    # Phrases: at each token, the few phrase lengths that exist.
+    for i in range(n):
+        for length in range(1, min(vocab.longest_phrase, n - i) + 1):
+            result.work += 1
+            kinds = (vocab.phrases.get(tuple(lowers[i:i + length]))
+                     or vocab.phrases.get(tuple(lemmas[i:i + length])))
+            if kinds and not ignored.intersection(range(i, i + length)):
+                sure = vocab.always_acute.get(tuple(lowers[i:i + length]), set())
+                for kind in kinds - acute:
+                    found(kind, i, i + length, tuple(range(i, i + length)), kind in sure)
+    window = vocab.window
+    for kind, a, b in vocab.pairs:
+        for i in range(n):
+            if kind in acute:
+                break
+            if a not in groups[i]:
+                continue
+            for j in range(max(0, i - window), min(n, i + window + 1)):
+                result.work += 1
+                if j != i and b in groups[j] and sentence_of[j] == sentence_of[i]:
+                    found(kind, min(i, j), max(i, j) + 1, (min(i, j), max(i, j)))
+                    if kind in acute:
+                        break
+    for kind, a, b, c in vocab.chains:
+        for i in range(n):
+            if kind in acute:
+                break
+            if a not in groups[i]:
+                continue
+            for j in range(i + 1, min(n, i + window + 1)):
+                result.work += 1
+                if b not in groups[j] or sentence_of[j] != sentence_of[i]:
+                    continue
+                for k in range(j + 1, min(n, i + window + 1)):
+                    result.work += 1
+                    if c in groups[k] and sentence_of[k] == sentence_of[i]:
+                        found(kind, i, k + 1, (i, j, k))
+                        break
+    return result
+
+
+def _idiom_tokens(lowers: Sequence[str], vocab: Vocabulary, result: Findings) -> Set[int]:
+    ignored: Set[int] = set()
+    for i in range(len(lowers)):
+        for length in range(2, min(vocab.longest_idiom, len(lowers) - i) + 1):
+            result.work += 1
+            if tuple(lowers[i:i + length]) in vocab.idioms:
+                ignored.update(range(i, i + length))
+    return ignored

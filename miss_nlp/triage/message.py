@@ -1,0 +1,47 @@
+"""What triage reads of a message: its tokens, and how long a message it answers in full."""
+import os
+from dataclasses import dataclass
+from typing import List, Tuple
+
+from miss_nlp.triage.vocabulary import tokenizer
+
+
+@dataclass(frozen=True)
+class Token:
+    lower: str
+    lemma: str
+
+    @property
+    def forms(self) -> Tuple[str, ...]:
+        return (self.lower, self.lemma) if self.lemma != self.lower else (self.lower,)
+
+
+def tokens_of(doc) -> List[Token]:
+    """Tokens of a spaCy ``Doc`` (the project's pipeline); whitespace runs that hold a
+    line break count as a sentence end."""
+    out = []
+    for t in doc:
+        lower = t.lower_
+        if not lower.strip():
+            if "\n" in lower:
+                out.append(Token("\n", "\n"))
+            continue
+        out.append(Token(lower, (t.lemma_ or lower).lower()))
+    return out
+
+
+def tokens_of_text(text: str) -> List[Token]:
+    """Tokens of ``text`` by spaCy's tokenizer alone (no lemmas)."""
+    return tokens_of(tokenizer()(text.lower()))
+
+
+DEFAULT_MAX_MESSAGE_CHARS = 1000
+
+
+def max_message_chars() -> int:
+    """Longer messages are checked for red flags, then the patient is asked to shorten
+    them (MISS_MAX_MESSAGE_CHARS)."""
+    try:
+        return max(1, int(os.environ.get("MISS_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS)))
+    except ValueError:
+        return DEFAULT_MAX_MESSAGE_CHARS

@@ -1,0 +1,101 @@
+"""What triage needs to know of each sentence of a message, worked out once per sentence."""
+import re
+from typing import Dict, Iterable, List, Sequence, Set, Tuple
+
+from miss_nlp.triage.vocabulary import Vocabulary
+
+SENTENCE_END = {".", "!", "?", "\n"}
+CLAUSE_END = {",", ";", ":", "-", "--", "—", "…", "but", "though", "although"}
+
+
+class Sentences:
+    """What tiering needs to know of each sentence, worked out once per sentence so that
+    every red-flag match costs the same small amount however long the text is."""
+
+    def __init__(self, lowers: Sequence[str], vocab: Vocabulary) -> None:
+        self.lowers, self.vocab = lowers, vocab
+        self.number = sentence_numbers(lowers)
+        self.bounds: List[Tuple[int, int]] = []
+        start = 0
+        for i, word in enumerate(lowers):
+            if word in SENTENCE_END:
+                self.bounds.append((start, i))
+                start = i + 1
+        self.bounds.append((start, len(lowers)))
+        self._features: Dict[int, Dict] = {}
+
+    def features(self, position: int) -> Dict:
+        number = self.number[position] if position < len(self.number) else len(self.bounds) - 1
+        if number not in self._features:
+            self._features[number] = self._work_out(*self.bounds[number])
+        return self._features[number]
+
+    def _work_out(self, first: int, last: int) -> Dict:
+        lowers, vocab = self.lowers, self.vocab
+        sentence = lowers[first:last]
+        words = set(sentence)
+        opening = next((w for w in sentence if w not in _FILLERS), "")
+        ends_with_question_mark = last < len(lowers) and lowers[last] == "?"
+
+        def first_of(wanted: Set[str]) -> int:
+            return next((first + i for i, w in enumerate(sentence) if w in wanted), last + 1)
+
+        will_happen = next((first + i for i, (w, nxt) in enumerate(zip(sentence, sentence[1:]))
+                            if w in vocab.modals
+                            and (nxt in vocab.persons or nxt in vocab.treatments)), last + 1)
+        position = sentence.index(opening) if opening else 0
+        subject = sentence[position + 1] if position + 1 < len(sentence) else ""
+        # "Is it ...", "can MISS ...", "what ...": a question; "Have a fever", "havent peed":
+        # a report that happens to open with an auxiliary.
+        opens_a_question = opening in vocab.question_starts and (
+            opening in _WH_WORDS or subject in _SUBJECTS or subject in vocab.persons
+            or subject in vocab.treatments)
+        number = self.number[first] if first < len(self.number) else len(self.bounds) - 1
+        neighbours = [self.bounds[k] for k in (number - 1, number + 1) if 0 <= k < len(self.bounds)]
+        now_nearby = any(set(lowers[a:b]) & vocab.happening_now for a, b in neighbours)
+        past = contains(sentence, vocab.in_the_past) or contains(
+            sentence, vocab.long_standing) or (
+            words & vocab.others and words & vocab.past_verbs
+            and not words & vocab.happening_now) or any(
+            w in vocab.year_after and re.match(r"^(19|20)\d\d$", nxt)
+            for w, nxt in zip(sentence, sentence[1:]))
+        return {
+            "first": first, "last": last, "words": words,
+            "now": bool(words & vocab.happening_now) or bool(
+                words & vocab.persons and contains(sentence, vocab.seeking_care)),
+            "now_nearby": now_nearby,
+            "question": opens_a_question or (
+                ends_with_question_mark and bool(words & vocab.question_starts)),
+            "hypothetical_at": first_of(vocab.hypothetical),
+            "risk_word_at": first_of(vocab.hypothetical - vocab.conditionals),
+            "will_happen_at": will_happen,
+            "now_or_today_at": [first + i for i, w in enumerate(sentence)
+                                if w in {"now", "today"}][-1:] or [-1],
+            "in_the_past": past,
+        }
+
+
+_WH_WORDS = {"what", "whats", "what's", "how", "hows", "why", "when", "which", "who", "if"}
+_SUBJECTS = {"it", "there", "this", "that", "the", "a", "an", "your", "people", "anyone",
+             "anybody", "someone", "they", "you", "u", "these", "those", "any", "some"}
+_FILLERS = {"\n", "so", "and", "but", "ok", "okay", "hi", "hello", "um", "also", "please"}
+
+
+def sentence_numbers(lowers: Sequence[str]) -> List[int]:
+    numbers, current = [], 0
+    for word in lowers:
+        numbers.append(current)
+        current += word in SENTENCE_END
+    return numbers
+
+
+def contains(words: Sequence[str], phrases: Iterable[Tuple[str, ...]]) -> bool:
+    text = " " + " ".join(words) + " "
+    return any(f" {' '.join(p)} " in text for p in phrases)
+
+
+def last_sentence_start(words: Sequence[str]) -> int:
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] in SENTENCE_END:
+            return i + 1
+    return 0

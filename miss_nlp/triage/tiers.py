@@ -1,0 +1,128 @@
+"""The tier of one red-flag match: happening to the patient now, or only mentioned.
+
+A red flag is *acute* unless the words around it show otherwise (see the package doc)."""
+from typing import Optional, Sequence, Set
+
+from miss_nlp.triage.sentences import CLAUSE_END, SENTENCE_END, Sentences
+from miss_nlp.triage.vocabulary import Vocabulary
+
+ACUTE = "acute"
+MENTIONED = "mentioned"
+
+
+def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
+            kinds: Sequence[str] = (), members: Sequence[int] = (),
+            sentences: Optional[Sentences] = None, even_in_questions: bool = False) -> str:
+    """ACUTE or MENTIONED for the red flag at tokens ``start:end`` (see module doc).
+    ``even_in_questions``: a phrase that is alarming in a question too ("how many pills
+    would it take"); only a negation or the past makes it a mention."""
+    specs = [vocab.kinds[k] for k in kinds if k in vocab.kinds]
+    about = (sentences or Sentences(lowers, vocab)).features(start)
+    first, words, now = about["first"], about["words"], about["now"]
+    members = sorted(set(members or range(start, end)))
+    clause_start = start
+    while clause_start > max(first, start - 12) and lowers[clause_start - 1] not in CLAUSE_END:
+        clause_start -= 1
+    if about["question"] and not even_in_questions:
+        if not words & vocab.persons and not about["now_nearby"] and not now:
+            return MENTIONED
+        if words & vocab.help_verbs and words & vocab.treatments:
+            return MENTIONED
+        if about["risk_word_at"] < end and not now:
+            return MENTIONED
+        if not now and about["will_happen_at"] < start:
+            return MENTIONED
+    if about["in_the_past"] and not words & vocab.back_today:
+        return MENTIONED
+    if any(k.statement_is_always_acute for k in specs) or even_in_questions:
+        return MENTIONED if _negated(lowers, members, clause_start, vocab, reach=2,
+                                     allowed_between=vocab.intent_words) else ACUTE
+    if _negated(lowers, members, clause_start, vocab):
+        return MENTIONED
+    if _negation_in_another_part(lowers, members, vocab) or _getting_better(
+            lowers, members, vocab):
+        return MENTIONED
+    if "fever" in kinds and any(vocab.normal_reading.match(w) for w in words):
+        return MENTIONED
+    if (_negated_have(lowers, start, end, vocab) or _negated_member(lowers, start, end, vocab)
+            or _no_problems(lowers, members, vocab)):
+        return MENTIONED
+    if any(k.mild_is_not_acute for k in specs) and any(
+            lowers[p] in vocab.mild for m in members for p in range(max(clause_start, m - 2), m)):
+        return MENTIONED
+    if about["hypothetical_at"] < end and about["now_or_today_at"][0] < start:
+        return MENTIONED
+    if words & vocab.general_subjects and not now:
+        return MENTIONED
+    return ACUTE
+
+
+def _negated(lowers: Sequence[str], members: Sequence[int], clause_start: int,
+             vocab: Vocabulary, reach: int = 6, allowed_between: Set[str] = frozenset()) -> bool:
+    """A negation word shortly before a red-flag word ("no fever", "I don't have a
+    fever"), but not one that says the patient cannot do something ("I can't pass
+    water", "haven't been able to", "won't stop crying"). Farther than ``reach``, a
+    negation still counts when only ``allowed_between`` words separate them ("not
+    thinking of hurting myself")."""
+    if any(lowers[m] in vocab.negations for m in members):
+        return False
+    for m in members:
+        for p in range(max(clause_start, m - reach - 4), m):
+            if lowers[p] not in vocab.negations or p in members:
+                continue
+            before = lowers[p - 1] if p else ""
+            between = lowers[p + 1:m]
+            if before in vocab.modals or "able" in between:
+                continue
+            if m - p <= reach or all(w in allowed_between for w in between):
+                return True
+    return False
+
+
+def _negation_in_another_part(lowers: Sequence[str], members: Sequence[int],
+                              vocab: Vocabulary) -> bool:
+    """A pair whose negation belongs to an earlier part of the sentence: "no numbness
+    anywhere, peeing fine" is not "no peeing"."""
+    negations = [m for m in members if lowers[m] in vocab.next_part_negations]
+    others = [m for m in members if m not in negations]
+    return bool(negations and others) and all(
+        any(w in CLAUSE_END for w in lowers[n + 1:o]) for n in negations for o in others
+        if n < o) and all(n < o for n in negations for o in others)
+
+
+def _getting_better(lowers: Sequence[str], members: Sequence[int], vocab: Vocabulary) -> bool:
+    """"my leg weakness is improving", "peeing fine" (but not "not fine")."""
+    last = max(members)
+    for p in range(last + 1, min(len(lowers), last + 4)):
+        if lowers[p] in CLAUSE_END or lowers[p] in SENTENCE_END:
+            return False
+        if lowers[p] in vocab.getting_better:
+            return not set(lowers[max(last + 1, p - 2):p]) & vocab.negations
+    return False
+
+
+def _negated_have(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary) -> bool:
+    """"I don't have bladder problems" (but not "I don't have control of my bladder")."""
+    for i in range(max(1, start - 6), min(end, len(lowers) - 1)):
+        if (lowers[i] in vocab.negations and lowers[i - 1] in {"do", "does", "did"}
+                and lowers[i + 1] in vocab.negated_have):
+            return not set(lowers[i:end]) & vocab.control_words
+    return False
+
+
+def _negated_member(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary) -> bool:
+    """A negation that belongs to another part of the sentence ("I'm peeing fine, no
+    fever"): the span crosses a clause boundary right after its negation word."""
+    if lowers[end - 1] in vocab.next_part_negations:
+        return any(w in CLAUSE_END for w in lowers[start + 1:end - 1])
+    return False
+
+
+def _no_problems(lowers: Sequence[str], members: Sequence[int], vocab: Vocabulary) -> bool:
+    """"no bladder problems", "without any bowel issues"."""
+    for m in members:
+        before = lowers[max(0, m - 4):m]
+        after = lowers[m + 1:m + 5]
+        if set(before) & vocab.next_part_negations and set(after) & vocab.problem_words:
+            return True
+    return False

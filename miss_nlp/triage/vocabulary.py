@@ -1,0 +1,154 @@
+"""knowledge/red_flags.yml compiled into lookup tables, read once.
+
+The vocabulary and the advice live in that file, for clinical review; the rest of
+the package only reads them through :func:`vocabulary`."""
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+import yaml
+
+from miss_config.paths import DEFAULT_KNOWLEDGE_DIR
+
+RED_FLAGS_FILE = DEFAULT_KNOWLEDGE_DIR / "red_flags.yml"
+
+# Kinds the code names itself (the others are only in red_flags.yml).
+CRISIS = "crisis"
+UNSPECIFIED = "unspecified"
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    priority: int
+    label: str
+    short_label: str
+    advice: str
+    when_mentioned: str
+    example: str = ""
+    statement_is_always_acute: bool = False
+    mild_is_not_acute: bool = False
+
+
+class Vocabulary:
+    """knowledge/red_flags.yml, compiled into lookup tables."""
+
+    def __init__(self, data: Dict) -> None:
+        self.window = int(data.get("window", 8))
+        lists = data.get("word_lists") or {}
+        self.kinds: Dict[str, Kind] = {}
+        # Each word group gets a number; a token knows the groups its forms belong to.
+        self._groups: List[Set[str]] = []
+        self._regex_groups: Dict[int, re.Pattern] = {}
+        self._word_to_groups: Dict[str, Set[int]] = {}
+        self.phrases: Dict[Tuple[str, ...], Set[str]] = {}
+        self.always_acute: Dict[Tuple[str, ...], Set[str]] = {}
+        self.pairs: List[Tuple[str, int, int]] = []
+        self.chains: List[Tuple[str, int, int, int]] = []
+        for name, spec in (data.get("kinds") or {}).items():
+            self.kinds[name] = Kind(
+                name=name, priority=int(spec["priority"]), label=spec["label"],
+                short_label=spec.get("short_label", spec["label"]), advice=spec["advice"],
+                when_mentioned=spec["when_mentioned"], example=spec.get("example", ""),
+                statement_is_always_acute=bool(spec.get("statement_is_always_acute")),
+                mild_is_not_acute=bool(spec.get("mild_is_not_acute")))
+            for phrase in spec.get("phrases") or []:
+                self.phrases.setdefault(tuple(words_of(phrase)), set()).add(name)
+            for phrase in (spec.get("always_acute") or []) + (spec.get("other_languages") or []):
+                self.always_acute.setdefault(tuple(words_of(phrase)), set()).add(name)
+                self.phrases.setdefault(tuple(words_of(phrase)), set()).add(name)
+            for a, b in spec.get("near") or []:
+                self.pairs.append((name, self._group(a, lists), self._group(b, lists)))
+            for a, b, c in spec.get("chains") or []:
+                self.chains.append((name, self._group(a, lists), self._group(b, lists),
+                                    self._group(c, lists)))
+        self.longest_phrase = max((len(p) for p in self.phrases), default=1)
+        self.also_mentioned = data.get("also_mentioned", "")
+        self.more_signs = data.get("more_signs", "other signs")
+        language = data.get("language") or {}
+        self.negations = set(language.get("negations") or [])
+        self.question_starts = set(language.get("question_starts") or [])
+        self.persons = set(language.get("persons") or [])
+        self.idioms = {tuple(words_of(p)) for p in language.get("idioms") or []}
+        self.hypothetical = set(language.get("hypothetical") or [])
+        self.conditionals = set(language.get("conditionals") or [])
+        self.general_subjects = set(language.get("general_subjects") or [])
+        self.help_verbs = set(language.get("help_verbs") or [])
+        self.treatments = set(language.get("treatments") or [])
+        self.modals = set(language.get("modals") or [])
+        self.happening_now = set(language.get("happening_now") or [])
+        self.seeking_care = [tuple(words_of(p)) for p in language.get("seeking_care") or []]
+        self.in_the_past = [tuple(words_of(p)) for p in language.get("in_the_past") or []]
+        self.back_today = set(language.get("back_today") or [])
+        self.long_standing = [tuple(words_of(p)) for p in language.get("long_standing") or []]
+        self.others = set(language.get("others") or [])
+        self.past_verbs = set(language.get("past_verbs") or [])
+        self.negated_have = set(language.get("negated_have") or [])
+        self.control_words = set(language.get("control_words") or [])
+        self.mild = set(language.get("mild") or [])
+        self.getting_better = set(language.get("getting_better") or [])
+        self.normal_reading = re.compile(language.get("normal_reading") or "(?!)")
+        self.intent_words = set(language.get("intent_words") or [])
+        self.crisis_line_always = data.get("crisis_line_always", "")
+        self.not_urgent = [tuple(words_of(p)) for p in language.get("not_urgent") or []]
+        self.problem_words = set(language.get("problem_words") or [])
+        self.year_after = set(language.get("year_after") or [])
+        self.next_part_negations = set(language.get("next_part_negations") or [])
+        self.longest_idiom = max((len(p) for p in self.idioms), default=1)
+        after = data.get("after_surgery") or {}
+        self.had_surgery = [tuple(words_of(p)) for p in after.get("had_surgery") or []]
+        self.concern = set(after.get("concern") or [])
+        self.own_care = [tuple(words_of(p)) for p in after.get("own_care") or []]
+        self.time_since_surgery = re.compile(after.get("time_since_surgery") or "(?!)")
+        self.own_surgery = re.compile(after.get("own_surgery") or "(?!)")
+        self.what_if = set(after.get("what_if") or [])
+        self.future_words = set(after.get("future_words") or [])
+        self.report_words = set(after.get("report_words") or [])
+        self.after_surgery_reply = after.get("reply", "")
+
+    def _group(self, spec, lists: Dict) -> int:
+        if isinstance(spec, str):
+            spec = lists[spec]
+        number = len(self._groups)
+        if isinstance(spec, str):  # a regular expression for the token's text
+            self._regex_groups[number] = re.compile(spec)
+            self._groups.append(set())
+            return number
+        words = {str(w).lower() for w in spec}
+        self._groups.append(words)
+        for word in words:
+            self._word_to_groups.setdefault(word, set()).add(number)
+        return number
+
+    def groups_of(self, forms: Iterable[str], text: str) -> Set[int]:
+        groups: Set[int] = set()
+        for form in forms:
+            groups |= self._word_to_groups.get(form, set())
+        for number, pattern in self._regex_groups.items():
+            if pattern.match(text):
+                groups.add(number)
+        return groups
+
+    def by_priority(self) -> List[Kind]:
+        return sorted(self.kinds.values(), key=lambda k: (k.priority, k.name))
+
+
+def words_of(phrase: str) -> List[str]:
+    """A phrase as spaCy's English tokenizer splits it ("can't" -> "ca", "n't")."""
+    return [t.text for t in tokenizer()(str(phrase).lower()) if t.text.strip()]
+
+
+@lru_cache(maxsize=1)
+def tokenizer():
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+@lru_cache(maxsize=4)
+def vocabulary(path: Optional[Path] = None) -> Vocabulary:
+    return Vocabulary(yaml.safe_load((path or RED_FLAGS_FILE).read_text("utf-8")))
+
+
