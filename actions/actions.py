@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.article_search import article_index
+from miss_config.knowledge import SOURCE_DOCUMENT
 
 
 class ActionSearchArticle(Action):
@@ -27,7 +28,7 @@ class ActionSearchArticle(Action):
             dispatcher.utter_message(
                 response="utter_article_passage",
                 passage=match.passage,
-                json_message={"source": {"document": "patient guide", "quote": match.passage}},
+                json_message={"source": {"document": SOURCE_DOCUMENT, "quote": match.passage}},
             )
         return []
 

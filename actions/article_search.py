@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, List, Optional, Sequence
 
-from miss_config.knowledge import knowledge_dir
-
-ARTICLE_FILE = "miss-article.txt"
+from miss_config.knowledge import article_text
 
 # Words every passage is about: matching them says nothing about relevance.
 TOPIC_WORDS = frozenset(
@@ -111,5 +109,4 @@ def spacy_lemmatizer() -> Lemmatizer:
 
 @lru_cache(maxsize=1)
 def article_index() -> ArticleIndex:
-    text = (knowledge_dir() / ARTICLE_FILE).read_text(encoding="utf-8")
-    return ArticleIndex(split_passages(text), spacy_lemmatizer())
+    return ArticleIndex(split_passages(article_text()), spacy_lemmatizer())

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence
 
 from assistant.evaluate import HELDOUT, load_examples
-from assistant.launcher import (MODEL, PROJECT_ROOT, VENV_BIN, base_env, free_port,
-                                running_assistant, start_process, stop)
+from assistant.processes import (VENV_BIN, base_env, free_port, running_assistant, start_process,
+                                 stop)
+from miss_config.paths import MODEL, PROJECT_ROOT
 
 LEVELS = (1, 10, 50)
 # A patient asks a handful of questions; after this many a new conversation starts,

@@ -116,7 +116,7 @@ def served_replies(model: Path, with_custom: bool = False):
 
 
 def evaluate(model: Path = MODEL, out: Optional[Path] = None) -> Dict[str, TriageScore]:
-    from actions.clinic import clinic
+    from miss_config.knowledge import clinic
 
     reply_for = served_replies(model)
     crisis_line = clinic()["crisis_line"]

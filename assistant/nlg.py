@@ -26,15 +26,13 @@ from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
-from actions.clinic import clinic
-from miss_config.knowledge import knowledge_dir
+from miss_config.knowledge import SOURCE_DOCUMENT, clinic, sources
 from miss_config.paths import DOMAIN_FILE
 from miss_nlp import triage
 from miss_nlp.components import RED_FLAG_ENTITY, RED_FLAG_MENTION_ENTITY
 from miss_nlp.coverage_check import SUBJECT_ENTITY
 from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY
 
-SOURCE_DOCUMENT = "patient guide"
 EMERGENCY_RESPONSE = "utter_emergency"
 AFTER_SURGERY_RESPONSE = "utter_after_surgery"
 NOT_COVERED_RESPONSE = "utter_not_covered"
@@ -43,13 +41,6 @@ SMS_CHANNEL = "twilio_sms"
 # the first-message notice).
 SMS_ANSWERS_CHARS = 560
 MOST_SUBJECT_CHARS = 60
-
-
-@lru_cache(maxsize=1)
-def sources() -> Dict[Text, Dict[Text, Any]]:
-    import yaml
-
-    return yaml.safe_load((knowledge_dir() / "sources.yml").read_text("utf-8")) or {}
 
 
 class ClinicResponses(TemplatedNaturalLanguageGenerator):
@@ -150,7 +141,7 @@ def _subject_text(subject: Text) -> Text:
 def _shortened(texts: Sequence[Text], limit: int) -> List[Text]:
     """Each answer cut to its first sentences within ``limit`` characters (at least one
     sentence); the reply still ends by sending the patient to their provider."""
-    from channels.sms_text import split_sentences
+    from channels.sms.text import split_sentences
 
     short, closing = [], ""
     for text in texts:

@@ -32,7 +32,7 @@ import warnings
 from pathlib import Path
 from typing import Any, List, NamedTuple, Optional, Pattern, Sequence, Type
 
-SHOW_ALL_ENV = "MISS_SHOW_ALL_WARNINGS"
+SHOW_ALL_ENV = "MISS_SHOW_ALL_WARNINGS"  # miss_config/settings.py: show_all_warnings
 PROJECT_PACKAGES = ("actions", "assistant", "channels", "miss_nlp", "tests")
 # Dependency modules may appear under any name but these.
 _NOT_OURS = r"(?!(?:{})(?:\.|$))".format("|".join(PROJECT_PACKAGES))
@@ -126,7 +126,9 @@ def _showwarning(message: Any, category: Type[Warning], filename: str, lineno: i
 def quiet_dependencies(env: Optional[dict] = None) -> bool:
     """Filters DEPENDENCY_WARNINGS in this process (idempotent). False, and
     nothing done, when MISS_SHOW_ALL_WARNINGS is set."""
-    if (os.environ if env is None else env).get(SHOW_ALL_ENV, "").strip() not in ("", "0"):
+    from miss_config.settings import read_setting
+
+    if read_setting("show_all_warnings", env):
         return False
     for rule in DEPENDENCY_WARNINGS:
         warnings.filterwarnings("ignore", message=rule.message, category=rule.category,

@@ -7,8 +7,8 @@ A conversation (all rows of one ``sender_id`` in Rasa's ``events`` table) is
 deleted, whole, when its newest event is older than ``--days`` days. The
 database is the one the servers use, chosen by the same environment variables
 (SQLite in MISS_DATA_DIR by default, PostgreSQL with MISS_DB_HOST; see
-assistant/launcher.py: tracker_store_config). With MISS_RETENTION_DAYS set, the
-launcher also runs this before it starts the servers.
+assistant/stores.py: tracker_store_config). With MISS_RETENTION_DAYS set, the
+launcher also runs this before it starts the servers (assistant/processes.py).
 
 On SQLite the deleted rows are overwritten (``secure_delete``) and the
 write-ahead log is emptied; PostgreSQL's autovacuum reclaims them.
@@ -17,20 +17,21 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import List, Mapping, Optional, Tuple
+from typing import List, Optional, Tuple
 
 import sqlalchemy as sa
+
+from assistant.stores import tracker_store_config
+from miss_config.settings import Settings, load_settings
 
 SECONDS_PER_DAY = 24 * 60 * 60
 
 
-def database_url(env: Optional[Mapping[str, str]] = None) -> "sa.engine.URL":
-    """The tracker store's database, as the launcher configures it."""
+def database_url(settings: Optional[Settings] = None) -> "sa.engine.URL":
+    """The tracker store's database, as the servers are configured with it."""
     from rasa.core.tracker_store import SQLTrackerStore
 
-    from assistant.launcher import tracker_store_config
-
-    config = tracker_store_config(env, secrets_as_references=False)
+    config = tracker_store_config(settings or load_settings(), secrets_as_references=False)
     return SQLTrackerStore.get_db_url(
         dialect=str(config["dialect"]), host=config.get("url"), port=config.get("port"),
         db=str(config["db"]), username=config.get("username"),
@@ -43,13 +44,13 @@ def _events_table() -> sa.Table:
     return SQLTrackerStore.SQLEvent.__table__
 
 
-def prune(days: float, env: Optional[Mapping[str, str]] = None, dry_run: bool = False,
+def prune(days: float, settings: Optional[Settings] = None, dry_run: bool = False,
           now: Optional[float] = None, url: Optional[object] = None) -> int:
     """Deletes (or with ``dry_run`` only counts) the conversations whose last
     event is more than ``days`` days old; returns how many."""
     if days < 0:
         raise ValueError("days must not be negative")
-    url = sa.engine.make_url(url or database_url(env))
+    url = sa.engine.make_url(url or database_url(settings))
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
             and not Path(url.database).exists():
         return 0  # nothing stored yet; do not create the file
@@ -78,10 +79,10 @@ def prune(days: float, env: Optional[Mapping[str, str]] = None, dry_run: bool = 
         engine.dispose()
 
 
-def conversations(env: Optional[Mapping[str, str]] = None,
+def conversations(settings: Optional[Settings] = None,
                   url: Optional[object] = None) -> List[Tuple[str, float]]:
     """Every stored conversation with the time of its last event, oldest first."""
-    engine = sa.create_engine(sa.engine.make_url(url or database_url(env)))
+    engine = sa.create_engine(sa.engine.make_url(url or database_url(settings)))
     try:
         if not sa.inspect(engine).has_table(_events_table().name):
             return []

@@ -21,7 +21,6 @@ ends it.
 """
 import argparse
 import json
-import os
 import re
 import shutil
 import sys
@@ -33,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, TextIO
 
-from miss_config.paths import PROJECT_ROOT
+from miss_config.knowledge import CLINIC_FILE, knowledge_dir
+from miss_config.settings import load_settings
 
 REST_PATH = "/webhooks/rest/webhook"
 SENDER_PREFIX = "shell-"
@@ -58,8 +58,7 @@ class Reply:
 
 def emergency_numbers(clinic_file: Optional[Path] = None) -> List[str]:
     """The emergency number of knowledge/clinic.yml (MISS_KNOWLEDGE_DIR), if readable."""
-    knowledge = Path(os.environ.get("MISS_KNOWLEDGE_DIR") or PROJECT_ROOT / "knowledge")
-    path = clinic_file or knowledge / "clinic.yml"
+    path = clinic_file or knowledge_dir() / CLINIC_FILE
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
@@ -234,11 +233,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     from assistant.quiet import quiet_dependencies
 
     quiet_dependencies()
-    from assistant.launcher import browser_url
+    from assistant.processes import browser_url
 
     parser = argparse.ArgumentParser(description="Readable chat with a running MISS assistant.")
-    default_url = browser_url(os.environ.get("MISS_HOST", "127.0.0.1"),
-                              int(os.environ.get("MISS_PORT", "5005")))
+    settings = load_settings()
+    default_url = browser_url(settings.host, settings.port)
     parser.add_argument("--url", default=default_url,
                         help="the Rasa server (default %(default)s)")
     parser.add_argument("--sender", default=None,

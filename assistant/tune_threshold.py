@@ -19,7 +19,8 @@ from typing import List, Optional
 
 from assistant.evaluate import (OUT_OF_SCOPE, TOPICS, TRAINING, load_examples,
                                 quiet_rasa_logs)
-from assistant.launcher import PROJECT_ROOT, VENV_BIN, base_env
+from assistant.processes import VENV_BIN, base_env
+from miss_config.paths import PROJECT_ROOT
 
 THRESHOLDS = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]
 

@@ -3,7 +3,7 @@
 * **Conversation ids** (``sender``): text of 1 to 128 printable characters (no
   control characters, NULs, lone UTF-16 surrogates or line separators). The name
   spaces of the other channels are reserved: a REST client may not post as
-  ``sms-…`` (an SMS patient's conversation, channels/twilio_sms.py), and
+  ``sms-…`` (an SMS patient's conversation, channels/sms/), and
   ``shell-…`` (the terminal chat, assistant/shell.py) only with the shell's
   token, a secret kept in ``$MISS_DATA_DIR/shell_token`` that only someone
   who can read the server's data folder has.
@@ -21,10 +21,10 @@ import secrets
 from pathlib import Path
 from typing import Any, Optional, Tuple
 
-from miss_config.paths import PROJECT_ROOT
+from miss_config.settings import read_setting
 
 MAX_SENDER_CHARS = 128
-SMS_PREFIX = "sms-"          # channels/twilio_sms.py: conversation_key()
+SMS_PREFIX = "sms-"          # channels/sms/numbers.py: conversation_key()
 SHELL_PREFIX = "shell-"      # assistant/shell.py and `make shell`
 SHELL_TOKEN_FILE = "shell_token"
 SHELL_TOKEN_HEADER = "X-MISS-Shell-Token"
@@ -35,8 +35,7 @@ MAX_METADATA_BYTES = 1000
 
 
 def data_dir() -> Path:
-    path = Path(os.environ.get("MISS_DATA_DIR") or PROJECT_ROOT / "var")
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    return read_setting("data_dir")
 
 
 def without_unsafe_characters(text: str) -> str:

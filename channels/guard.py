@@ -18,10 +18,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, FrozenSet, Optional
 
-import yaml
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 
-from miss_config.paths import PROJECT_ROOT
+from miss_config.knowledge import domain_responses
+from miss_config.paths import DOMAIN_FILE
 
 EMPTY_MESSAGE = "/empty_message"
 
@@ -38,10 +38,9 @@ def forces_an_intent(text: str) -> bool:
 @lru_cache(maxsize=1)
 def button_payloads(domain_path: Optional[Path] = None) -> FrozenSet[str]:
     """Every payload that a button in the domain offers the patient."""
-    domain = yaml.safe_load((domain_path or PROJECT_ROOT / "domain.yml").read_text("utf-8"))
     payloads = {
         button["payload"]
-        for variations in (domain.get("responses") or {}).values()
+        for variations in domain_responses(domain_path or DOMAIN_FILE).values()
         for variation in variations
         for button in variation.get("buttons") or []
     }

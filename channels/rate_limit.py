@@ -1,10 +1,7 @@
 """How many messages a conversation and a client address may send, per window.
 
-    MISS_RATE_PER_CONVERSATION  messages per conversation per window (default 30)
-    MISS_RATE_PER_ADDRESS       REST requests per client address per window (default 300)
-    MISS_RATE_WINDOW_SECONDS    the window (default 60)
-
-0 turns a limit off. A patient typing by hand sends a message every few seconds
+MISS_RATE_PER_CONVERSATION, MISS_RATE_PER_ADDRESS and MISS_RATE_WINDOW_SECONDS
+(miss_config/settings.py) set the limits; 0 turns a limit off. A patient typing by hand sends a message every few seconds
 at most; 30 a minute is one every two seconds for a whole minute. The address
 limit is higher because many patients can share one address (a hospital's
 network), and behind a reverse proxy every request comes from the proxy unless
@@ -19,30 +16,16 @@ patient with an emergency must never be refused because a counter is down.
 """
 import logging
 import math
-import os
 import threading
 import time
 from dataclasses import dataclass
-from typing import Dict, Mapping, Optional, Tuple
+from typing import Dict, Optional, Tuple
+
+from miss_config.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {"MISS_RATE_PER_CONVERSATION": 30, "MISS_RATE_PER_ADDRESS": 300,
-            "MISS_RATE_WINDOW_SECONDS": 60}
 KEY_PREFIX = "miss:rate:"
-
-
-def _setting(env: Mapping[str, str], name: str) -> int:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return DEFAULTS[name]
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name}={raw!r}: a whole number is needed (0 turns it off)")
-    if value < 0 or (name == "MISS_RATE_WINDOW_SECONDS" and value == 0):
-        raise ValueError(f"{name}={raw!r}: must be positive")
-    return value
 
 
 @dataclass
@@ -63,20 +46,17 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "RateLimiter":
-        env = os.environ if env is None else env
+    def from_settings(cls, settings: Settings) -> "RateLimiter":
+        """Counting in Redis when MISS_REDIS_HOST is set, else in this process."""
         client = None
-        host = (env.get("MISS_REDIS_HOST") or "").strip()
-        if host:
+        if settings.redis_host:
             import redis
 
-            client = redis.Redis(host=host, port=int(env.get("MISS_REDIS_PORT") or 6379),
-                                 db=int(env.get("MISS_REDIS_DB") or 1),
-                                 password=env.get("MISS_REDIS_PASSWORD") or None,
+            client = redis.Redis(host=settings.redis_host, port=settings.redis_port,
+                                 db=settings.redis_db, password=settings.redis_password or None,
                                  socket_timeout=2, socket_connect_timeout=2)
-        return cls(_setting(env, "MISS_RATE_PER_CONVERSATION"),
-                   _setting(env, "MISS_RATE_PER_ADDRESS"),
-                   _setting(env, "MISS_RATE_WINDOW_SECONDS"), client)
+        return cls(settings.rate_per_conversation, settings.rate_per_address,
+                   settings.rate_window_seconds, client)
 
     def _count(self, key: str, now: float) -> Tuple[int, int]:
         """(count in the current window including this one, seconds left)."""
@@ -121,7 +101,7 @@ def limiter() -> RateLimiter:
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = RateLimiter.from_env()
+            _shared = RateLimiter.from_settings(load_settings())
         return _shared
 
 
@@ -140,13 +120,6 @@ def client_address(request: object) -> Optional[str]:
     return peer or None
 
 
-def check_settings(env: Optional[Mapping[str, str]] = None) -> None:
-    """Raises ValueError for a setting the limiter could not use (the launcher's check)."""
-    env = os.environ if env is None else env
-    for name in DEFAULTS:
-        _setting(env, name)
-
-
 # Sent once per window to an SMS patient over the limit (then nothing until it ends).
 SMS_TEXT = ("You sent many texts in a short time. Please wait a minute, then text again. "
             "In an emergency, call {emergency_number}.")
@@ -154,7 +127,7 @@ REST_ERROR = "Too many messages in a short time. Please wait a moment, then try 
 
 
 def sms_text() -> str:
-    from actions.clinic import load_clinic
-    from channels.sms_text import to_sms_text
+    from miss_config.knowledge import load_clinic
+    from channels.sms.text import to_sms_text
 
     return to_sms_text(SMS_TEXT.format(**load_clinic()))

@@ -15,13 +15,13 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from miss_config.knowledge import ARTICLE_FILE, article_text
 from miss_nlp import asks, coverage
 from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY, NOT_TOPICS
 
 NOT_COVERED_INTENT = "not_covered"
 SUBJECT_ENTITY = "not_covered_subject"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
-ARTICLE = "miss-article.txt"   # in knowledge/
 
 
 @DefaultV1Recipe.register(
@@ -39,7 +39,7 @@ class CoverageCheck(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"article": ARTICLE, "not_topics": NOT_TOPICS}
+        return {"article": ARTICLE_FILE, "not_topics": NOT_TOPICS}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
                  resource: Resource, words: Optional[Dict] = None) -> None:
@@ -67,10 +67,9 @@ class CoverageCheck(GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         import spacy
 
-        from miss_config.knowledge import knowledge_dir
         from miss_nlp import PIPELINE_PACKAGE
 
-        article = (knowledge_dir() / self.config["article"]).read_text("utf-8")
+        article = article_text(self.config["article"])
         nlp = spacy.load(PIPELINE_PACKAGE)
         not_topics = set(self.config["not_topics"])
         examples = [m.get(SPACY_DOCS[TEXT]) for m in training_data.intent_examples

@@ -4,7 +4,8 @@ import subprocess
 
 import pytest
 
-from assistant.launcher import PROJECT_ROOT, VENV_BIN, base_env
+from assistant.processes import VENV_BIN, base_env
+from miss_config.paths import PROJECT_ROOT
 from channels.guard import EMPTY_MESSAGE
 from miss_nlp.coverage_check import NOT_COVERED_INTENT
 

@@ -12,7 +12,8 @@ import pytest
 
 from assistant import doctor
 from assistant.doctor import Port
-from assistant.launcher import PROJECT_ROOT, free_port
+from assistant.processes import free_port
+from miss_config.paths import PROJECT_ROOT
 
 
 def one_line_with_fix(problems, *words):

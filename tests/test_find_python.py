@@ -2,7 +2,7 @@
 import os
 import subprocess
 
-from assistant.launcher import PROJECT_ROOT
+from miss_config.paths import PROJECT_ROOT
 
 SCRIPT = PROJECT_ROOT / "scripts" / "find-python.sh"
 

@@ -10,7 +10,7 @@ the issue's targets (95% on topics, 1.03 times the baseline) are not met.
 import pytest
 
 from assistant.evaluate import evaluate
-from assistant.launcher import PROJECT_ROOT
+from miss_config.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.model
 

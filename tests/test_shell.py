@@ -10,9 +10,10 @@ from typing import Dict, List
 import pexpect
 import pytest
 
-from actions.clinic import clinic
+from miss_config.knowledge import clinic
 from assistant import shell
-from assistant.launcher import PROJECT_ROOT, base_env, free_port
+from assistant.processes import base_env, free_port
+from miss_config.paths import PROJECT_ROOT
 
 GREETING = [{"recipient_id": "shell-t", "text": "Hello! What would you like to know?",
              "buttons": [{"title": "What is MISS?", "payload": "/what_is_miss"},

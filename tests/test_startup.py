@@ -12,8 +12,10 @@ from typing import List, Tuple
 
 import pytest
 
-from assistant import launcher, quiet
-from assistant.launcher import PROJECT_ROOT, base_env, free_port
+from assistant import launcher, processes, quiet
+from assistant.processes import base_env, free_port
+from miss_config.paths import PROJECT_ROOT
+from miss_config.settings import load_settings
 
 SITE = str(Path(sys.executable).parent.parent / "lib" / "python3.10" / "site-packages")
 # A warning as Python prints it: "<file>:<line>: <Category>: <message>".
@@ -119,7 +121,7 @@ def test_rasa_runs_through_the_filter_without_dependency_warnings():
 
 
 def test_servers_are_started_through_the_filter(tmp_path):
-    args = launcher.rasa_run_args("127.0.0.1", 5005, tmp_path / "endpoints.yml")
+    args = processes.rasa_run_args("127.0.0.1", 5005, tmp_path / "endpoints.yml")
     assert args[:5] == [sys.executable, "-m", "assistant.quiet", "rasa", "run"]
 
 
@@ -127,7 +129,7 @@ def test_servers_are_started_through_the_filter(tmp_path):
 
 def test_startup_block_names_every_address_and_store():
     block = launcher.startup_block("http://127.0.0.1:5005", "http://127.0.0.1:8080/demo/",
-                                   {"MISS_DATA_DIR": "/srv/miss"})
+                                   load_settings({"MISS_DATA_DIR": "/srv/miss"}))
     text = "\n".join(block)
     assert "http://127.0.0.1:5005/webhooks/rest/webhook" in text
     assert "http://127.0.0.1:8080/demo/" in text
@@ -143,14 +145,15 @@ def test_startup_block_with_postgresql_redis_and_sms():
     env = {"MISS_DB_HOST": "db.clinic.internal", "MISS_DB_PASSWORD": "secret-pw",
            "MISS_REDIS_HOST": "redis.clinic.internal", "MISS_REDIS_PASSWORD": "redis-pw",
            "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "0" * 32,
-           "TWILIO_NUMBER": "+15550100123"}
-    text = "\n".join(launcher.startup_block("http://10.0.0.11:5005", None, env))
+           "TWILIO_NUMBER": "+15550100123", "MISS_SMS_HASH_KEY": "hash-key-kept-secret"}
+    text = "\n".join(launcher.startup_block("http://10.0.0.11:5005", None, load_settings(env)))
     assert "PostgreSQL, miss@db.clinic.internal:5432/miss" in text
     assert "Redis, redis.clinic.internal:6379 db 1" in text
     assert "on, for the number ending 23" in text
     assert "Widget demo page: off (--no-widget)" in text
     assert "secret-pw" not in text and "redis-pw" not in text and "0100123" not in text
-    half = launcher.startup_block("http://127.0.0.1:5005", None, {"TWILIO_NUMBER": "+1555"})
+    half = launcher.startup_block("http://127.0.0.1:5005", None,
+                                  load_settings({"TWILIO_NUMBER": "+1555"}))
     assert any("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN not set" in line for line in half)
 
 

@@ -22,7 +22,7 @@ class Built:
 
 def clinic_name() -> str:
     try:
-        from actions.clinic import load_clinic
+        from miss_config.knowledge import load_clinic
 
         return str(load_clinic().get("clinic_name") or "the clinic")
     except Exception:  # a clinic.yml being edited must not stop the report

@@ -1,6 +1,6 @@
 """Reads the conversations from the store the servers use, as a stream.
 
-The database is chosen as the servers choose it (assistant/launcher.py:
+The database is chosen as the servers choose it (assistant/stores.py:
 tracker_store_config): SQLite in MISS_DATA_DIR by default, PostgreSQL with
 MISS_DB_HOST and the other MISS_DB_* variables. Only the rows the report needs
 are read (patients' messages, the assistant's replies, session starts and the
@@ -9,9 +9,11 @@ PostgreSQL through a server-side cursor, on SQLite straight from the file.
 Nothing is written.
 """
 from pathlib import Path
-from typing import Iterator, Mapping, Optional, Sequence, Tuple
+from typing import Iterator, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
+
+from miss_config.settings import Settings
 
 # The columns of Rasa's SQL tracker store (rasa.core.tracker_store.SQLTrackerStore.SQLEvent),
 # declared here so that reading them does not import Rasa.
@@ -32,11 +34,11 @@ BATCH_ROWS = 5000
 Row = Tuple[str, str, float, Optional[str], Optional[str]]
 
 
-def database_url(env: Optional[Mapping[str, str]] = None) -> "sa.engine.URL":
-    """The servers' conversation store (the same variables choose it)."""
+def database_url(settings: Optional[Settings] = None) -> "sa.engine.URL":
+    """The servers' conversation store (the same settings choose it)."""
     from assistant.retention import database_url as servers_database
 
-    return servers_database(env)
+    return servers_database(settings)
 
 
 def describe(url: "sa.engine.URL") -> str:
