@@ -259,18 +259,18 @@ def test_a_message_the_store_refuses_is_answered_service_unavailable(tmp_path):
     channel answers that the service is unavailable instead."""
     import asyncio
 
-    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+    from rasa.core.channels.channel import UserMessage
     from rasa.core.tracker_store import FailSafeTrackerStore
 
     from assistant.nlg import render
-    from channels.rest import UNAVAILABLE_RESPONSE, never_silent
+    from channels.rest import UNAVAILABLE_RESPONSE, NeverSilentCollector, answer_never_silent
 
     store = FailSafeTrackerStore(_store(tmp_path))
 
     async def handle(message: UserMessage) -> None:   # what Rasa's processor does first
         assert await store.retrieve(message.sender_id) is None
-        await message.output_channel.send_text_message(message.sender_id, "Hello!")
+        await message.output_channel.send_response(message.sender_id, {"text": "Hello!"})
 
-    output = CollectingOutputChannel()
-    asyncio.run(never_silent(handle)(UserMessage("hi", output, "\udfff-x")))
+    output = NeverSilentCollector()
+    asyncio.run(answer_never_silent(handle, UserMessage("hi", output, "\udfff-x")))
     assert [m.get("text") for m in output.messages] == [render(UNAVAILABLE_RESPONSE)["text"]]

@@ -24,7 +24,7 @@ from assistant.readability import (
     widget_sentences,
     word_count,
 )
-from channels.sms_text import pack_messages, segment_count, to_sms_text
+from channels.sms.text import pack_messages, segment_count, to_sms_text
 
 TEXTS = patient_texts()
 CLINIC = yaml.safe_load((PROJECT_ROOT / "knowledge" / "clinic.yml").read_text("utf-8"))

@@ -277,7 +277,7 @@ def say(served: Served, filled: Filled, conversation: str, text: str) -> Sent:
     channel = channel_of(conversation)
     if conversation not in filled.senders:
         if channel == "SMS":
-            from channels.twilio_sms import conversation_key
+            from channels.sms.numbers import conversation_key
 
             filled.phones[conversation] = Phone(served.sms)
             filled.senders[conversation] = conversation_key(

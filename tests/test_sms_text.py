@@ -1,10 +1,10 @@
 """SMS formatting: what a patient's phone shows, and how it reads what they text back."""
 import pytest
 
-from channels.sms_text import (
+from channels.sms.numbers import mask_number
+from channels.sms.text import (
     is_gsm7,
     keyword,
-    mask_number,
     menu_lines,
     numbered_choice,
     pack_messages,

@@ -25,15 +25,11 @@ from twilio.request_validator import RequestValidator
 
 from actions.clinic import load_clinic
 from assistant.launcher import PROJECT_ROOT, running_assistant
-from channels.sms_text import is_gsm7, segment_count
-from channels.twilio_sms import (
-    OptOutStore,
-    SmsConfig,
-    TwilioSmsInput,
-    conversation_key,
-    hash_key,
-    render_reply,
-)
+from channels.sms.channel import TwilioSmsInput
+from channels.sms.numbers import conversation_key, hash_key
+from channels.sms.optouts import OptOutStore
+from channels.sms.replies import SmsConfig, render_reply
+from channels.sms.text import is_gsm7, segment_count
 
 ACCOUNT_SID = "AC" + "5e" * 16
 AUTH_TOKEN = secrets.token_hex(16)
@@ -193,7 +189,7 @@ def test_every_reply_is_plain_short_gsm7_text(phone):
 def test_a_text_asking_three_things_gets_three_short_answers_within_the_budget(phone):
     import yaml
 
-    from channels.sms_text import split_sentences
+    from channels.sms.text import split_sentences
 
     responses = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))["responses"]
     messages = phone.text("scar size, recovery time and cost please")
@@ -270,7 +266,7 @@ def test_opt_out_is_stored_without_the_phone_number(phone, sms_server):
 
 def test_credentials_yml_turns_the_channel_on_from_the_environment():
     credentials = yaml.safe_load((PROJECT_ROOT / "credentials.yml").read_text("utf-8"))
-    entry = credentials["channels.twilio_sms.TwilioSmsInput"]
+    entry = credentials["channels.sms.channel.TwilioSmsInput"]
     assert set(entry.values()) == {"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER",
                                    "TWILIO_WEBHOOK_URL"}
 

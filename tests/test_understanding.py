@@ -7,7 +7,7 @@ import pytest
 import spacy
 
 from assistant.nlg import SMS_ANSWERS_CHARS, _shortened, _subject_text
-from channels.sms_text import segment_count
+from channels.sms.text import segment_count
 from miss_nlp import PIPELINE_PACKAGE, asks, coverage
 
 

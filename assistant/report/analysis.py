@@ -16,7 +16,7 @@ What counts as what (README: "Report for the clinic"):
   at least one patient message in the period; a *patient* is a conversation id
   (a widget tab, a phone number, a shell); *messages* are the patients' messages.
 * the channel comes from the conversation id: ``web-`` the widget
-  (widget/miss-widget.js), ``sms-`` SMS (channels/twilio_sms.py), ``shell-`` the
+  (widget/miss-widget.js), ``sms-`` SMS (channels/sms/), ``shell-`` the
   terminal (assistant/shell.py), anything else the REST API.
 * a *red flag* is a ``red_flag`` entity of a patient's message (one per kind);
   its advice is ``utter_emergency``, an after-surgery concern's (intent
@@ -58,7 +58,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 WIDGET, SMS, SHELL, REST_API = "Widget", "SMS", "Shell", "REST API"
 CHANNELS = (WIDGET, SMS, SHELL, REST_API)
 WIDGET_PREFIX = "web-"     # widget/miss-widget.js: newSender()
-SMS_PREFIX = "sms-"        # channels/twilio_sms.py: conversation_key()
+SMS_PREFIX = "sms-"        # channels/sms/numbers.py: conversation_key()
 SHELL_PREFIX = "shell-"    # assistant/shell.py and the launcher's `make shell`
 
 DECLINED, NOT_COVERED, FELL_BACK, LOW_CONFIDENCE = (

@@ -20,8 +20,7 @@ Anything else counts as happening now: a missed emergency costs far more than an
 extra sentence of advice.
 """
 from miss_nlp.triage.matcher import Finding, Findings, find
-from miss_nlp.triage.message import (DEFAULT_MAX_MESSAGE_CHARS, Token, max_message_chars,
-                                     tokens_of, tokens_of_text)
+from miss_nlp.triage.message import Token, max_message_chars, tokens_of, tokens_of_text
 from miss_nlp.triage.reading import (asks_a_question, describes_own_recovery, had_an_operation,
                                      says_it_is_not_urgent, wonders_what_if)
 from miss_nlp.triage.replies import MOST_NAMED, advice_for, after_surgery_reply, when_mentioned
@@ -30,7 +29,7 @@ from miss_nlp.triage.vocabulary import (CRISIS, RED_FLAGS_FILE, UNSPECIFIED, Kin
                                         vocabulary)
 
 __all__ = [
-    "ACUTE", "CRISIS", "DEFAULT_MAX_MESSAGE_CHARS", "Finding", "Findings", "Kind", "MENTIONED",
+    "ACUTE", "CRISIS", "Finding", "Findings", "Kind", "MENTIONED",
     "MOST_NAMED", "RED_FLAGS_FILE", "Token", "UNSPECIFIED", "Vocabulary", "advice_for",
     "after_surgery_reply", "asks_a_question", "describes_own_recovery", "find",
     "had_an_operation", "max_message_chars", "says_it_is_not_urgent", "tier_of", "tokens_of",

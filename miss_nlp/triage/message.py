@@ -1,8 +1,8 @@
 """What triage reads of a message: its tokens, and how long a message it answers in full."""
-import os
 from dataclasses import dataclass
 from typing import List, Tuple
 
+from miss_config.settings import read_setting
 from miss_nlp.triage.vocabulary import tokenizer
 
 
@@ -35,13 +35,11 @@ def tokens_of_text(text: str) -> List[Token]:
     return tokens_of(tokenizer()(text.lower()))
 
 
-DEFAULT_MAX_MESSAGE_CHARS = 1000
-
-
 def max_message_chars() -> int:
     """Longer messages are checked for red flags, then the patient is asked to shorten
-    them (MISS_MAX_MESSAGE_CHARS)."""
+    them (MISS_MAX_MESSAGE_CHARS). A bad value stops the servers at start; here a
+    message is never refused for it, and the default stands."""
     try:
-        return max(1, int(os.environ.get("MISS_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS)))
+        return read_setting("max_message_chars")
     except ValueError:
-        return DEFAULT_MAX_MESSAGE_CHARS
+        return read_setting("max_message_chars", {})

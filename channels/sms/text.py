@@ -1,6 +1,6 @@
 """Turning the assistant's replies into SMS, and reading what patients text back.
 
-Pure functions, no I/O: the Twilio channel (channels/twilio_sms.py) uses them.
+Pure functions, no I/O: the Twilio channel (channels/sms/channel.py) uses them.
 
 * ``to_sms_text``: plain text without markup, typographic characters mapped to
   their GSM-7 equivalents and emoji removed, so that a reply stays in the GSM-7
@@ -11,8 +11,7 @@ Pure functions, no I/O: the Twilio channel (channels/twilio_sms.py) uses them.
   off at a total segment budget.
 * ``menu_lines``/``numbered_choice``: buttons become "Reply 1 for ..." lines,
   and a reply of "1" picks the first one.
-* ``keyword``/``mask_number``: carrier keywords (STOP, HELP) and phone numbers
-  that are safe to log.
+* ``keyword``: carrier keywords (STOP, HELP) as one upper-case word.
 """
 import math
 import re
@@ -229,18 +228,3 @@ def keyword(text: Optional[str]) -> str:
     """A message as a carrier keyword: "  Stop. " -> "STOP". Longer texts come back as they are."""
     text = re.sub(r"\s+", " ", text or "").strip().strip(".!?,;:'\"()").strip()
     return text.upper()
-
-
-def mask_number(number: Optional[str]) -> str:
-    """A phone number fit for a log line: every digit but the last two hidden."""
-    number = number or ""
-    digits = sum(c.isdigit() for c in number)
-    seen = 0
-    masked = []
-    for char in number:
-        if char.isdigit():
-            seen += 1
-            masked.append(char if seen > digits - 2 and digits > 4 else "*")
-        else:
-            masked.append(char)
-    return "".join(masked) or "(none)"

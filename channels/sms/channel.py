@@ -1,76 +1,31 @@
-"""Clinic SMS through Twilio: patients text questions, the assistant texts back.
+"""The Twilio SMS input channel: the webhook Twilio calls for every text a patient sends.
 
-Twilio POSTs each incoming text to ``/webhooks/twilio_sms/webhook``; the reply
-goes back in the response as TwiML (``<Response><Message>…``), so the server
-needs no outbound access and no credentials beyond the auth token that checks
-the ``X-Twilio-Signature`` header.
-
-Differences from Rasa's built-in ``twilio`` channel:
-
-* Every request must carry a valid ``X-Twilio-Signature`` (HMAC-SHA1 of the
-  public webhook URL and the form fields with the auth token, checked with
-  ``twilio.request_validator.RequestValidator``); anything else gets 403 and
-  never reaches the conversation.
-* No ``Body``, an empty one or an attachment alone gets a short reply, never 500.
-* Buttons become "Reply 1 for …" lines; a reply of "1" is mapped back to the
-  payload of the first button the assistant offered in that conversation.
-* Replies are plain GSM-7 text, split at sentence boundaries, within a segment
-  budget (channels/sms_text.py, limits in knowledge/sms.yml).
-* STOP/START/HELP are answered here; opt-outs are kept in the conversation
-  database under a keyed hash of the number, so every server sees them
-  (channels/sms_optouts.py).
-* The text goes through the same door as every channel's (channels/door.py:
-  lone surrogates and NULs removed) and the guard (channels/guard.py).
-* The phone number is only ever used as a keyed hash: the Rasa conversation id
-  is ``sms-`` + HMAC-SHA256(number), and logs show the number masked.
-
-Configuration: see the README section "Clinic SMS (Twilio)".
+How it differs from Rasa's own ``twilio`` channel is in the package doc
+(channels/sms/__init__.py).
 """
-import hashlib
 import hmac
 import logging
 import os
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Mapping, Optional, Text
-from urllib.parse import parse_qsl
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-import yaml
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
-from twilio.twiml.messaging_response import MessagingResponse
 
-from actions.clinic import load_clinic
-from actions.paths import knowledge_dir
 from channels.door import without_unsafe_characters
 from channels.guard import clean_message
 from channels.rate_limit import limiter
 from channels.rate_limit import sms_text as rate_limited_text
-from channels.sms_optouts import (  # noqa: F401 (hash_key, data_dir: re-exported)
-    HASH_KEY_ENV,
-    OptOutStore,
-    check_settings,
-    data_dir,
-    hash_key,
-)
-from channels.sms_text import (
-    keyword,
-    mask_number,
-    menu_lines,
-    numbered_choice,
-    pack_messages,
-    to_sms_text,
-)
+from channels.sms.numbers import (check_settings, conversation_key, hash_key, mask_number,
+                                  normalise_number)
+from channels.sms.optouts import OptOutStore
+from channels.sms.replies import SmsConfig, render_reply
+from channels.sms.text import keyword, numbered_choice
+from channels.sms.twiml import MAX_REQUEST_BYTES, Form, parse_form, twiml
 
 logger = logging.getLogger(__name__)
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SMS_FILE = "sms.yml"
-# A Twilio webhook is a few hundred bytes (Body is at most 1600 characters).
-MAX_REQUEST_BYTES = 64 * 1024
 
 DEFAULT_ENV_NAMES = {
     "account_sid_env": "TWILIO_ACCOUNT_SID",
@@ -78,91 +33,6 @@ DEFAULT_ENV_NAMES = {
     "number_env": "TWILIO_NUMBER",
     "webhook_url_env": "TWILIO_WEBHOOK_URL",
 }
-
-
-def normalise_number(number: str) -> str:
-    """"+1 (555) 010-0123" and "+15550100123" are the same number; other senders stay as they are."""
-    compact = "".join(number.split())
-    if compact.startswith("+") and all(c.isdigit() or c in "()-." for c in compact[1:]):
-        return "+" + "".join(c for c in compact if c.isdigit())
-    return compact
-
-
-def conversation_key(number: str, key: bytes) -> str:
-    """The Rasa conversation id for a phone number: the number itself never leaves the channel."""
-    digest = hmac.new(key, normalise_number(number).encode("utf-8"), hashlib.sha256)
-    return "sms-" + digest.hexdigest()[:32]
-
-
-@dataclass(frozen=True)
-class SmsConfig:
-    """knowledge/sms.yml with the clinic's details filled in."""
-
-    texts: Mapping[str, str]
-    menu_line: str
-    stop_words: FrozenSet[str]
-    start_words: FrozenSet[str]
-    start_when_opted_out: FrozenSet[str]
-    help_words: FrozenSet[str]
-    urgent_responses: FrozenSet[str]
-    segments_per_message: int
-    segments_per_reply: int
-
-    TEXT_KEYS = ("first_message", "help", "stop_confirmation", "start_confirmation",
-                 "media_only", "media_ignored", "unavailable")
-
-    @classmethod
-    def load(cls, path: Optional[Path] = None,
-             clinic: Optional[Mapping[str, str]] = None) -> "SmsConfig":
-        path = Path(path or knowledge_dir() / SMS_FILE)
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        clinic = dict(clinic or load_clinic())
-        texts = data.get("texts") or {}
-        missing = [k for k in cls.TEXT_KEYS + ("menu_line",) if not str(texts.get(k) or "").strip()]
-        if missing:
-            raise ValueError(f"{path} is missing texts: {', '.join(missing)}")
-        keywords = data.get("keywords") or {}
-        limits = data.get("limits") or {}
-
-        def words(name: str) -> FrozenSet[str]:
-            return frozenset(keyword(str(w)) for w in keywords.get(name) or [])
-
-        return cls(
-            texts={k: to_sms_text(str(texts[k]).format(**clinic)) for k in cls.TEXT_KEYS},
-            menu_line=str(texts["menu_line"]),
-            stop_words=words("stop"),
-            start_words=words("start"),
-            start_when_opted_out=words("start_when_opted_out"),
-            help_words=words("help"),
-            urgent_responses=frozenset(data.get("urgent_responses") or []),
-            segments_per_message=int(limits.get("segments_per_message", 3)),
-            segments_per_reply=int(limits.get("segments_per_reply", 6)),
-        )
-
-
-def render_reply(bot_messages: List[Dict[str, Any]], config: SmsConfig,
-                 first_in_conversation: bool = False, had_media: bool = False) -> List[str]:
-    """The assistant's messages for one turn as the SMS messages to send.
-
-    Buttons are numbered across the whole turn, in the order the assistant sent
-    them, as ``offered_payloads`` numbers them when the patient answers.
-    """
-    urgent: List[str] = []
-    parts: List[str] = []
-    number = 1
-    for message in bot_messages:
-        text = to_sms_text(message.get("text"))
-        buttons = [b for b in message.get("buttons") or [] if b.get("payload")]
-        lines = menu_lines(buttons, config.menu_line, start=number)
-        number += len(buttons)
-        part = "\n".join([text] + lines if text else lines)
-        if not part:
-            continue
-        (urgent if message.get("utter_action") in config.urgent_responses else parts).append(part)
-    notice = [config.texts["first_message"]] if first_in_conversation else []
-    media = [config.texts["media_ignored"]] if had_media else []
-    return pack_messages(urgent + notice + parts + media,
-                         config.segments_per_message, config.segments_per_reply)
 
 
 class SmsCollector(OutputChannel):
@@ -180,27 +50,6 @@ class SmsCollector(OutputChannel):
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         self.messages.append({"text": text})
-
-
-class _Form(dict):
-    """Form fields as name -> [values]; ``getlist`` is what RequestValidator looks for."""
-
-    def getlist(self, name: str) -> List[str]:
-        return self[name]
-
-    def first(self, name: str) -> Optional[str]:
-        values = self.get(name)
-        return values[0] if values else None
-
-
-def parse_form(body: bytes) -> _Form:
-    """The urlencoded body as Twilio signs it; bytes that are not UTF-8 become U+FFFD."""
-    form = _Form()
-    text = body.decode("utf-8", errors="replace")
-    for name, value in parse_qsl(text, keep_blank_values=True, encoding="utf-8",
-                                 errors="replace"):
-        form.setdefault(name, []).append(value)
-    return form
 
 
 class TwilioSmsInput(InputChannel):
@@ -228,7 +77,7 @@ class TwilioSmsInput(InputChannel):
         if missing:
             logger.error("Twilio SMS channel is off: %s not set.", ", ".join(missing))
             return cls(None, None, None)
-        check_settings(sms_on=True)  # refuses to start when the servers could not share opt-outs
+        check_settings()  # refuses to start when the servers could not share opt-outs
         return cls(values["account_sid_env"], values["auth_token_env"], values["number_env"],
                    webhook_url=values["webhook_url_env"] or None)
 
@@ -264,7 +113,7 @@ class TwilioSmsInput(InputChannel):
             return f"{self.webhook_url}?{request.query_string}"
         return self.webhook_url
 
-    def is_from_twilio(self, request: Request, form: _Form) -> bool:
+    def is_from_twilio(self, request: Request, form: Form) -> bool:
         signature = request.headers.get("X-Twilio-Signature", "")
         if not signature or self.validator is None:
             return False
@@ -315,7 +164,7 @@ class TwilioSmsInput(InputChannel):
             return True
         return sum(1 for e in tracker.events if e.type_name == "user") <= 1
 
-    async def handle_text(self, request: Request, form: _Form, sender_id: str,
+    async def handle_text(self, request: Request, form: Form, sender_id: str,
                           on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> List[str]:
         config = self.config
         assert config is not None and self.optouts is not None
@@ -358,7 +207,7 @@ class TwilioSmsInput(InputChannel):
         first = await self.is_first_turn(request, sender_id)
         return render_reply(collector.messages, config, first, has_media)
 
-    def over_the_limit(self, form: _Form, sender_id: str) -> Optional[List[str]]:
+    def over_the_limit(self, form: Form, sender_id: str) -> Optional[List[str]]:
         """None, or what to send a number over the rate limit: one short text per
         window, never to a number that opted out. STOP, START and HELP always work."""
         config = self.config
@@ -409,10 +258,3 @@ class TwilioSmsInput(InputChannel):
             return twiml(messages)
 
         return webhook
-
-
-def twiml(messages: List[str]) -> HTTPResponse:
-    reply = MessagingResponse()
-    for message in messages:
-        reply.message(message)
-    return response.text(str(reply), content_type="application/xml; charset=utf-8")

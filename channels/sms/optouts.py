@@ -1,21 +1,13 @@
-"""SMS opt-outs and the phone-number hashing key, shared by every server.
+"""SMS opt-outs, shared by every server.
 
 Opt-outs are kept in the conversation database the servers share (table
 ``sms_optouts`` beside Rasa's ``events``: the SQLite file in ``MISS_DATA_DIR``
 by default, PostgreSQL with ``MISS_DB_HOST``), under the keyed hash of the
-number that is also its conversation id, so a STOP taken by one server is seen
-by every other. Opt-outs kept by earlier versions in
-``MISS_DATA_DIR/sms_optouts.sqlite3`` are moved in at start.
-
-Every server must hash numbers with the same key, or a patient's STOP is kept
-under a hash that the next server never computes: with PostgreSQL (several
-servers) and SMS on, ``MISS_SMS_HASH_KEY`` must be set (:func:`check_settings`,
-called by the launcher and when the channel starts). With SQLite (one server)
-a key is made once and kept in ``MISS_DATA_DIR/sms_hash_key`` when it is unset.
+number that is also its conversation id (channels/sms/numbers.py), so a STOP
+taken by one server is seen by every other. Opt-outs kept by earlier versions
+in ``MISS_DATA_DIR/sms_optouts.sqlite3`` are moved in at start.
 """
 import logging
-import os
-import secrets
 import sqlite3
 import time
 from contextlib import closing
@@ -24,74 +16,22 @@ from typing import Mapping, Optional
 
 import sqlalchemy as sa
 
+from channels.sms.numbers import data_dir, ensure_dir
+
 logger = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-HASH_KEY_FILE = "sms_hash_key"
-HASH_KEY_ENV = "MISS_SMS_HASH_KEY"
 LEGACY_OPTOUT_DB = "sms_optouts.sqlite3"
 TABLE = "sms_optouts"
-TWILIO_REQUIRED = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER")
-
-
-def _get(env: Optional[Mapping[str, str]], name: str) -> str:
-    return ((os.environ if env is None else env).get(name) or "").strip()
-
-
-def data_dir(env: Optional[Mapping[str, str]] = None) -> Path:
-    """Where the channel keeps local state ($MISS_DATA_DIR, default <project>/var)."""
-    path = Path(_get(env, "MISS_DATA_DIR") or PROJECT_ROOT / "var")
-    return path if path.is_absolute() else PROJECT_ROOT / path
-
-
-def ensure_dir(path: Path) -> Path:
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
-
-
-def check_settings(env: Optional[Mapping[str, str]] = None,
-                   sms_on: Optional[bool] = None) -> None:
-    """Raises ValueError when the servers could not share opt-outs: PostgreSQL and
-    SMS (default: the TWILIO_* variables all set) without MISS_SMS_HASH_KEY."""
-    if sms_on is None:
-        sms_on = all(_get(env, name) for name in TWILIO_REQUIRED)
-    if sms_on and _get(env, "MISS_DB_HOST") and not _get(env, HASH_KEY_ENV):
-        raise ValueError(
-            f"{HASH_KEY_ENV} must be set when conversations are in PostgreSQL (MISS_DB_HOST) "
-            "and SMS is on: every server must hash phone numbers with the same key, or a "
-            "patient's STOP taken by one server is not found by the next. Set the same "
-            "secret on every server, e.g. `openssl rand -hex 32`, and keep it.")
-
-
-def hash_key(directory: Optional[Path] = None) -> bytes:
-    """The key for hashing phone numbers: $MISS_SMS_HASH_KEY, else one made once and kept.
-
-    The key must not change, or opt-outs and conversations are no longer found:
-    it is kept in the data folder rather than derived from the auth token, which
-    a clinic may rotate.
-    """
-    configured = os.environ.get(HASH_KEY_ENV, "").strip()
-    if configured:
-        return configured.encode("utf-8")
-    check_settings(sms_on=True)
-    path = ensure_dir(directory or data_dir()) / HASH_KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text(encoding="ascii").strip().encode("utf-8")
 
 
 def database_url(env: Optional[Mapping[str, str]] = None) -> str:
     """The conversation database's URL, as the launcher configures the tracker store."""
     from rasa.core.tracker_store import SQLTrackerStore
 
-    from assistant.launcher import tracker_store_config
+    from assistant.stores import tracker_store_config
+    from miss_config.settings import load_settings
 
-    config = tracker_store_config(env, secrets_as_references=False)
+    config = tracker_store_config(load_settings(env), secrets_as_references=False)
     if config["dialect"] == "sqlite":
         ensure_dir(Path(str(config["db"])).parent)
     url = SQLTrackerStore.get_db_url(
