@@ -189,8 +189,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 def _busy_ports(args: argparse.Namespace, settings: Settings) -> List[str]:
     """One line with the fix for each port the servers could not listen on
-    (assistant/doctor.py's check), instead of a traceback from deep inside Rasa."""
-    from assistant.doctor import Port, check_ports
+    (assistant/doctor/configuration.py's check), instead of a traceback from deep inside Rasa."""
+    from assistant.doctor.configuration import Port, check_ports
 
     ports = [Port("Rasa server", "MISS_PORT", args.host, args.port),
              Port("action server", "MISS_ACTION_PORT", settings.action_host, args.action_port)]
