@@ -487,7 +487,7 @@ def without_pictures(html: str) -> str:
 
 
 def check_report(out: Path, expected: Expected, filled: Filled, served: Served) -> str:
-    from assistant.report.analysis import shown_text
+    from assistant.report.phrases import shown_text
 
     # Who used it, and where.
     channels = {r["channel"]: (int(r["patients"]), int(r["conversations"]), int(r["messages"]))
@@ -705,7 +705,7 @@ def test_the_report_reads_feedback_red_flags_and_unanswered_questions_from_rows(
 
 
 def test_groups_show_phrasings_only_when_three_conversations_asked():
-    from assistant.report.analysis import Phrases, group_phrases
+    from assistant.report.phrases import Phrases, group_phrases
 
     phrases = Phrases()
     for conversation, text in enumerate(["Can I take ibuprofen after surgery?",

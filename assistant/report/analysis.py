@@ -34,319 +34,28 @@ What counts as what (README: "Report for the clinic"):
   an ``agent`` event whose data holds ``feedback``); the last choice for an
   answer counts.
 
+The words (channels, topics, kinds, reasons) are in labels.py, the turns as read
+from the events in turns.py, the phrasings and their groups in phrases.py.
+
 Every text kept is redacted first (assistant/log_redaction.py: phone numbers,
 e-mail addresses, dates); conversation ids are never kept past the stream.
 """
-import re
 import time
-from collections import Counter, deque
-from dataclasses import dataclass, field
+from collections import Counter
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, Deque, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set
 
-from assistant.log_redaction import redact
+from assistant.report.labels import (
+    AFTER_SURGERY, AFTER_SURGERY_INTENT, AFTER_SURGERY_RESPONSE, CHANNELS, EMERGENCY_RESPONSE,
+    channel_of, kind_order, topics)
+from assistant.report.phrases import MIN_CONVERSATIONS_FOR_EXAMPLES, Group, Phrases, group_phrases
+from assistant.report.turns import (
+    DEFAULT_LOW_CONFIDENCE, UTTER_ACTION, FlagEvent, FlagStats, Patient, Turn, feedback_of,
+    local_day, read_user_event, text_of, topic_of, turn_of, unanswered_reason)
 
-try:  # ujson comes with Rasa and reads the events' JSON about twice as fast
-    from ujson import loads as _loads
-except ImportError:  # pragma: no cover
-    from json import loads as _loads
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-
-WIDGET, SMS, SHELL, REST_API = "Widget", "SMS", "Shell", "REST API"
-CHANNELS = (WIDGET, SMS, SHELL, REST_API)
-WIDGET_PREFIX = "web-"     # widget/miss-widget.js: newSender()
-SMS_PREFIX = "sms-"        # channels/sms/numbers.py: conversation_key()
-SHELL_PREFIX = "shell-"    # assistant/shell.py and the launcher's `make shell`
-
-DECLINED, NOT_COVERED, FELL_BACK, LOW_CONFIDENCE = (
-    "declined", "not covered", "fell back", "low confidence")
-REASONS = (DECLINED, NOT_COVERED, FELL_BACK, LOW_CONFIDENCE)
-
-EMERGENCY_INTENT, AFTER_SURGERY_INTENT = "emergency", "after_surgery_concern"
-FALLBACK_INTENT, OUT_OF_SCOPE_INTENT = "nlu_fallback", "out_of_scope"
-EMERGENCY_RESPONSE, AFTER_SURGERY_RESPONSE = "utter_emergency", "utter_after_surgery"
-CANNOT_ANSWER_RESPONSE = "utter_cannot_answer"
-RED_FLAG_ENTITY, RED_FLAG_MENTION_ENTITY = "red_flag", "red_flag_mention"
-AFTER_SURGERY = "after_surgery"   # the after-surgery concern, counted beside the red flags
-# Messages that are not questions about the guide: never "unanswered".
-NOT_QUESTIONS = frozenset({"greet", "goodbye", "thank", "bot_challenge", "contact_clinic",
-                           "empty_message", "message_too_long", EMERGENCY_INTENT,
-                           AFTER_SURGERY_INTENT})
-FEEDBACK_KEY = "feedback"          # channels/rest.py: AgentUttered(data={"feedback": ...})
-
-DEFAULT_LOW_CONFIDENCE = 0.5
 DEFAULT_IMMEDIATE_SECONDS = 2.0
-MIN_CONVERSATIONS_FOR_EXAMPLES = 3
-EXAMPLES_PER_GROUP = 3
-MAX_PHRASE_CHARS = 300
 IDLE_SECONDS = 2 * 60 * 60         # a patient this long quiet (stream time) is closed
 EVICT_EVERY_ROWS = 20_000
-RECENT_ANSWERS = 12                # answers kept per patient for later feedback
-
-_UTTER_ACTION = re.compile(r'"utter_action":\s*"([^"\\]+)"')
-# Counted, never shown: their JSON is not read (unless a red flag is in it).
-_ONLY_COUNTED = frozenset({"greet", "goodbye", "thank", "bot_challenge", "contact_clinic",
-                           "empty_message", "message_too_long"})
-_RED_FLAG_IN_JSON = '"red_flag'
-_BUTTON_IN_JSON = '"text": "/'   # a button's payload (or, rarely, other text: read then)
-# The message's intent as Rasa stores it: "parse_data": {"intent": {"name": ..., "confidence": C}
-_INTENT_CONFIDENCE = re.compile(
-    r'"parse_data":\s*\{"intent":\s*\{"name":\s*"[^"\\]*",\s*"confidence":\s*([-+0-9.eE]+)\}')
-# Only a text with a digit or an @ can hold what redact() replaces.
-_MAY_HOLD_DETAILS = re.compile(r"[0-9@]")
-
-
-# --- what the domain calls what -----------------------------------------------
-
-@lru_cache(maxsize=1)
-def topics() -> Tuple[str, ...]:
-    """The topic intents: each answered by the ``utter_<topic>`` that rests on the
-    article (knowledge/sources.yml), in the domain's order."""
-    import yaml
-
-    sources = yaml.safe_load((PROJECT_ROOT / "knowledge" / "sources.yml")
-                             .read_text("utf-8")) or {}
-    return tuple(name[len("utter_"):] for name in sources if name.startswith("utter_"))
-
-
-TOPIC_LABELS = {"what_is_miss": "What is MISS", "incisions_scarring": "Incisions and scars",
-                "effectiveness_outcomes": "Outcomes", "risks_complications": "Risks",
-                "conditions_treated": "Conditions treated", "candidacy": "Am I a candidate"}
-
-
-def topic_label(intent: Optional[str]) -> str:
-    if not intent:
-        return ""
-    return TOPIC_LABELS.get(intent) or intent.replace("_", " ").capitalize()
-
-
-@lru_cache(maxsize=1)
-def red_flag_kinds() -> Dict[str, Tuple[int, str]]:
-    """Each red-flag kind of knowledge/red_flags.yml: (priority, short label)."""
-    import yaml
-
-    try:
-        data = yaml.safe_load((PROJECT_ROOT / "knowledge" / "red_flags.yml")
-                              .read_text("utf-8")) or {}
-    except OSError:
-        data = {}
-    kinds = {}
-    for name, spec in (data.get("kinds") or {}).items():
-        spec = spec or {}
-        kinds[name] = (int(spec.get("priority", 99)),
-                       str(spec.get("short_label") or spec.get("label") or name))
-    kinds.setdefault("unspecified", (99, "unspecified"))
-    return kinds
-
-
-def kind_label(kind: str) -> str:
-    if kind == AFTER_SURGERY:
-        return "after-surgery concern"
-    return red_flag_kinds().get(kind, (0, kind.replace("_", " ")))[1]
-
-
-def kind_order(kind: str) -> Tuple[int, str]:
-    return (red_flag_kinds().get(kind, (100, ""))[0], kind)
-
-
-def channel_of(sender: str, input_channel: Optional[str] = None) -> str:
-    if sender.startswith(SMS_PREFIX) or input_channel == "twilio_sms":
-        return SMS
-    if sender.startswith(WIDGET_PREFIX):
-        return WIDGET
-    if sender.startswith(SHELL_PREFIX):
-        return SHELL
-    return REST_API
-
-
-# --- phrasings -------------------------------------------------------------------
-
-def shown_text(text: str) -> str:
-    """A patient's text as the report may show it: redacted, on one line, not too long."""
-    text = text or ""
-    shown = " ".join((redact(text) if _MAY_HOLD_DETAILS.search(text) else text).split())
-    return shown if len(shown) <= MAX_PHRASE_CHARS else shown[:MAX_PHRASE_CHARS - 1] + "…"
-
-
-def phrase_key(shown: str) -> str:
-    return " ".join(re.sub(r"[^\w\[\]']+", " ", shown.lower()).split())
-
-
-@dataclass
-class Phrase:
-    text: str
-    count: int = 0
-    conversations: Set[int] = field(default_factory=set)
-    reasons: Counter = field(default_factory=Counter)
-    topics: Counter = field(default_factory=Counter)
-
-
-class Phrases(dict):
-    """Distinct phrasings (redacted), with how often and in how many conversations."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._texts: Dict[str, Tuple[str, str]] = {}
-
-    def add(self, text: str, conversation: int, reason: Optional[str] = None,
-            topic: Optional[Tuple[str, float]] = None) -> None:
-        known = self._texts.get(text)
-        if known is None:
-            shown = shown_text(text)
-            known = (shown, phrase_key(shown))
-            if len(self._texts) < 200_000:   # the same words come back often
-                self._texts[text] = known
-        shown, key = known
-        if not key:
-            return
-        phrase = self.get(key)
-        if phrase is None:
-            phrase = self[key] = Phrase(shown)
-        phrase.count += 1
-        phrase.conversations.add(conversation)
-        if reason:
-            phrase.reasons[reason] += 1
-        if topic:
-            phrase.topics[topic[0]] += topic[1]
-
-
-@dataclass
-class Group:
-    """The same question asked in different words."""
-    messages: int
-    conversations: int
-    phrasings: int
-    reasons: Counter
-    nearest_topic: str
-    examples: List[str]      # empty unless asked in enough conversations
-
-
-def group_phrases(phrases: Phrases, min_conversations: int = MIN_CONVERSATIONS_FOR_EXAMPLES,
-                  threshold: Optional[float] = None, lemmatizer: Any = None) -> List[Group]:
-    """Groups of the same question, largest first, each with its count, nearest
-    topic and (when asked in at least ``min_conversations`` conversations) up to
-    three phrasings."""
-    from assistant.report import grouping
-
-    items = list(phrases.values())
-    if not items:
-        return []
-    kwargs = {"threshold": threshold} if threshold is not None else {}
-    indexes = grouping.group([p.text for p in items], [len(p.conversations) for p in items],
-                             lemmatizer=lemmatizer, **kwargs)
-    groups = []
-    for members in indexes:
-        chosen = [items[i] for i in members]
-        conversations: Set[int] = set()
-        reasons: Counter = Counter()
-        scores: Counter = Counter()
-        for phrase in chosen:
-            conversations |= phrase.conversations
-            reasons.update(phrase.reasons)
-            scores.update(phrase.topics)
-        nearest = max(sorted(scores), key=lambda t: scores[t]) if scores else ""
-        examples: List[str] = []
-        if len(conversations) >= min_conversations:
-            ranked = sorted(chosen, key=lambda p: (-len(p.conversations), -p.count,
-                                                   len(p.text), p.text))
-            examples = [p.text for p in ranked[:EXAMPLES_PER_GROUP]]
-        groups.append(Group(sum(p.count for p in chosen), len(conversations), len(chosen),
-                            reasons, nearest, examples))
-    groups.sort(key=lambda g: (-g.messages, -g.conversations, g.nearest_topic,
-                               g.examples[:1]))
-    return groups
-
-
-# --- the stream ------------------------------------------------------------------
-
-@dataclass
-class FlagStats:
-    """One red-flag kind (or the after-surgery concern)."""
-    messages: int = 0
-    conversations: Set[int] = field(default_factory=set)
-    first: int = 0          # the advice was the first reply
-    immediate: int = 0      # ... and came within immediate_seconds
-    no_advice: int = 0
-    seconds: List[float] = field(default_factory=list)
-
-
-@dataclass
-class FlagEvent:
-    day: str
-    kind: str
-    channel: str
-    seconds: Optional[float]
-    first: bool
-    immediate: bool
-
-
-class Turn:
-    """A patient's message and the replies to it.
-
-    Most messages need only be counted: then ``raw`` keeps the stored JSON unread,
-    and ``text`` and ``topic`` are read from it only if the message turns out to
-    be needed (``Analysis._read``)."""
-    __slots__ = ("ts", "text", "intent", "confidence", "kinds", "mentions", "topic",
-                 "channel", "conversation", "replies", "is_button", "raw")
-
-    def __init__(self, ts: float, text: Optional[str], intent: str, confidence: float,
-                 kinds: Sequence[str], mentions: Sequence[str], topic: Any, channel: str,
-                 conversation: int, raw: Optional[str] = None) -> None:
-        # ``topic``: the classifier's intent ranking until Analysis._topic reads it.
-        self.ts, self.text, self.intent, self.confidence = ts, text, intent, confidence
-        self.kinds, self.mentions, self.topic = kinds, mentions, topic
-        self.channel, self.conversation = channel, conversation
-        self.replies: List[Tuple[str, float]] = []
-        self.is_button = bool(text) and text.startswith("/")
-        self.raw = raw
-
-
-class Patient:
-    __slots__ = ("channel", "conversation", "turn", "last_ts", "answers", "feedback")
-
-    def __init__(self, channel: str) -> None:
-        self.channel = channel
-        self.conversation: Optional[int] = None
-        self.turn: Optional[Turn] = None
-        self.last_ts = 0.0
-        self.answers: Deque[Tuple[float, str, Optional[Turn]]] = deque(maxlen=RECENT_ANSWERS)
-        self.feedback: Dict[Any, Tuple[str, bool, Optional[Turn]]] = {}
-
-
-def unanswered_reason(turn: Turn, low_confidence: float = DEFAULT_LOW_CONFIDENCE,
-                      topic_intents: Optional[Iterable[str]] = None) -> Optional[str]:
-    """Why a patient's message counts as unanswered, or None."""
-    if turn.is_button or turn.intent in NOT_QUESTIONS or turn.kinds:
-        return None
-    replies = {utter for utter, _ in turn.replies}
-    if CANNOT_ANSWER_RESPONSE in replies:
-        return NOT_COVERED if turn.intent == FALLBACK_INTENT else DECLINED
-    if any("not_covered" in utter for utter in replies):
-        return NOT_COVERED
-    if turn.intent == OUT_OF_SCOPE_INTENT:
-        return DECLINED
-    if turn.intent == FALLBACK_INTENT:
-        return FELL_BACK
-    if turn.intent in (topic_intents if topic_intents is not None else topics()) \
-            and turn.confidence < low_confidence:
-        return LOW_CONFIDENCE
-    return None
-
-
-_days: Dict[int, str] = {}
-
-
-def local_day(ts: float) -> str:
-    """The local date of a time stamp, worked out once per quarter of an hour (every time
-    zone's offset is a multiple of it)."""
-    quarter = int(ts // 900)
-    day = _days.get(quarter)
-    if day is None:
-        day = _days[quarter] = datetime.fromtimestamp(quarter * 900).date().isoformat()
-    return day
 
 
 class Analysis:
@@ -414,7 +123,7 @@ class Analysis:
         if type_name == "user":
             self._user(sender, patient, ts, intent_name, data)
         elif type_name == "bot":
-            match = _UTTER_ACTION.search(data or "")
+            match = UTTER_ACTION.search(data or "")
             utter = match.group(1) if match else "(no response name)"
             self.answers[utter] += 1
             if patient is not None:
@@ -431,28 +140,8 @@ class Analysis:
 
     def _user(self, sender: str, patient: Optional[Patient], ts: float,
               intent_name: Optional[str], data: Optional[str]) -> None:
-        # A greeting, or a topic's question answered with confidence (not a button, no
-        # red flag), is only counted: its JSON is read later if at all (_read).
-        event: Dict[str, Any] = {}
-        unread = None
-        confidence = 0.0
-        if data and _RED_FLAG_IN_JSON not in data and (
-                intent_name in _ONLY_COUNTED or (
-                    intent_name in self.topic_intents and _BUTTON_IN_JSON not in data)):
-            match = _INTENT_CONFIDENCE.search(data)
-            if match:
-                try:
-                    confidence = float(match.group(1))
-                except ValueError:
-                    confidence = -1.0
-                if intent_name in _ONLY_COUNTED or confidence >= self.low_confidence:
-                    unread = data
-        if unread is None:
-            try:
-                event = _loads(data or "{}")
-            except ValueError:
-                event = {}
-        parse = event.get("parse_data") or {}
+        unread, event, confidence = read_user_event(data, intent_name, self.topic_intents,
+                                                    self.low_confidence)
         if patient is None:
             patient = self._active[sender] = Patient(channel_of(sender, event.get("input_channel")))
         if sender not in self._seen:
@@ -472,76 +161,13 @@ class Analysis:
         self.messages += 1
         self.messages_by_channel[channel] += 1
         self.messages_by_day[(day, channel)] += 1
-
-        if unread is not None:
-            patient.turn = Turn(ts, None, intent_name or "", confidence, (), (), None, channel,
-                                patient.conversation, unread)
-            return
-        intent = parse.get("intent") or {}
-        name = (intent.get("name") if intent else None) or intent_name or ""
-        try:
-            confidence = float(intent.get("confidence") or 0.0)
-        except (TypeError, ValueError):
-            confidence = 0.0
-        kinds: List[str] = []
-        mentions: List[str] = []
-        for entity in parse.get("entities") or ():
-            if not isinstance(entity, dict):  # (most messages have none)
-                continue
-            value = str(entity.get("value") or "unspecified")
-            if entity.get("entity") == RED_FLAG_ENTITY and value not in kinds:
-                kinds.append(value)
-            elif entity.get("entity") == RED_FLAG_MENTION_ENTITY and value not in mentions:
-                mentions.append(value)
-        if name == EMERGENCY_INTENT and not kinds:
-            kinds.append("unspecified")
-        text = event.get("text") or ""
-        # The nearest topic is worked out only for the messages that need it (_topic).
-        patient.turn = Turn(ts, text if isinstance(text, str) else str(text), name, confidence,
-                            kinds, mentions, parse.get("intent_ranking"), channel,
-                            patient.conversation)
-
-    @staticmethod
-    def _read(turn: Turn) -> str:
-        """The text of the message (reading its JSON if that was put off)."""
-        if turn.raw is not None:
-            try:
-                event = _loads(turn.raw)
-            except ValueError:
-                event = {}
-            text = event.get("text") or ""
-            turn.text = text if isinstance(text, str) else str(text)
-            turn.topic = (event.get("parse_data") or {}).get("intent_ranking")
-            turn.raw = None
-        return turn.text or ""
-
-    def _topic(self, turn: Turn) -> Optional[Tuple[str, float]]:
-        """The topic the classifier ranked highest for this message, with its score."""
-        self._read(turn)
-        ranking = turn.topic
-        if ranking is None or isinstance(ranking, tuple):
-            return ranking
-        topic = None
-        for ranked in ranking if isinstance(ranking, list) else ():
-            if isinstance(ranked, dict) and ranked.get("name") in self.topic_intents:
-                try:
-                    score = float(ranked.get("confidence") or 0.0)
-                except (TypeError, ValueError):
-                    continue
-                if topic is None or score > topic[1]:
-                    topic = (ranked["name"], score)
-        turn.topic = topic
-        return topic
+        patient.turn = turn_of(ts, intent_name, unread, event, confidence, channel,
+                               patient.conversation)
 
     def _agent(self, sender: str, patient: Optional[Patient], ts: float,
                data: Optional[str]) -> None:
-        try:
-            event = _loads(data or "{}")
-        except ValueError:
-            return
-        feedback = (event.get("data") or {}).get(FEEDBACK_KEY) \
-            if isinstance(event.get("data"), dict) else None
-        if not isinstance(feedback, dict) or not isinstance(feedback.get("helpful"), bool):
+        feedback = feedback_of(data)
+        if feedback is None:
             return
         utter = str(feedback.get("utter_action") or "(unknown answer)")
         answer_at = feedback.get("answer_at")
@@ -578,8 +204,8 @@ class Analysis:
         if reason:
             self.unanswered_messages += 1
             self.unanswered_by_reason[reason] += 1
-            self.unanswered.add(self._read(turn), turn.conversation, reason,
-                                self._topic(turn))
+            self.unanswered.add(text_of(turn), turn.conversation, reason,
+                                topic_of(turn, self.topic_intents))
 
     def _flag(self, turn: Turn, kind: str, advice: str) -> None:
         stats = self.flags.setdefault(kind, FlagStats())
@@ -603,8 +229,8 @@ class Analysis:
         for utter, helpful, turn in patient.feedback.values():
             self.feedback[(utter, helpful)] += 1
             if not helpful and turn is not None and not turn.is_button:
-                self.unhelpful.add(self._read(turn), turn.conversation, None,
-                                   self._topic(turn))
+                self.unhelpful.add(text_of(turn), turn.conversation, None,
+                                   topic_of(turn, self.topic_intents))
         patient.feedback.clear()
 
     def _evict_idle(self) -> None:
@@ -665,7 +291,3 @@ def period_days(since: float, until: float) -> List[date]:
 
 def now() -> float:
     return time.time()
-
-
-__all__ = ["Analysis", "Group", "Phrases", "group_phrases", "unanswered_reason", "topics",
-           "topic_label", "kind_label", "channel_of", "median", "REASONS", "CHANNELS"]

@@ -5,8 +5,10 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from assistant.report import analysis, plots, render, store, tables
+from assistant.report.phrases import Group
+from miss_config.paths import PROJECT_ROOT
 
-DEFAULT_OUT = analysis.PROJECT_ROOT / "results" / "report"
+DEFAULT_OUT = PROJECT_ROOT / "results" / "report"
 REPORT_FILE = "report.html"
 
 
@@ -15,8 +17,8 @@ class Built:
     html: Path
     csv: List[Path]
     analysis: analysis.Analysis
-    unanswered: List[analysis.Group]
-    unhelpful: List[analysis.Group]
+    unanswered: List[Group]
+    unhelpful: List[Group]
     seconds: Dict[str, float]
 
 

@@ -13,8 +13,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from assistant.report.analysis import (  # noqa: E402
-    AFTER_SURGERY, REASONS, Analysis, Group, kind_label, period_days, topic_label)
+from assistant.report.analysis import Analysis, period_days  # noqa: E402
+from assistant.report.labels import AFTER_SURGERY, REASONS, kind_label, topic_label  # noqa: E402
+from assistant.report.phrases import Group  # noqa: E402
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000"]

@@ -6,9 +6,9 @@ import html
 from datetime import datetime
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from assistant.report.analysis import (
-    AFTER_SURGERY, MIN_CONVERSATIONS_FOR_EXAMPLES, REASONS, Analysis, Group, kind_label,
-    topic_label)
+from assistant.report.analysis import Analysis
+from assistant.report.labels import AFTER_SURGERY, REASONS, kind_label, topic_label
+from assistant.report.phrases import MIN_CONVERSATIONS_FOR_EXAMPLES, Group
 from assistant.report.plots import group_label
 from assistant.report.tables import Table, answer_label
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
-from assistant.report.analysis import (
-    AFTER_SURGERY, CHANNELS, EXAMPLES_PER_GROUP, REASONS, Analysis, Group, kind_label, median,
-    period_days, topic_label)
+from assistant.report.analysis import Analysis, median, period_days
+from assistant.report.labels import AFTER_SURGERY, CHANNELS, REASONS, kind_label, topic_label
+from assistant.report.phrases import EXAMPLES_PER_GROUP, Group
 
 
 @dataclass
