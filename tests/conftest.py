@@ -1,62 +1,82 @@
-"""Shared fixtures: the trained model, a running assistant, and REST helpers."""
-import json
-import urllib.request
-import uuid
+"""Shared fixtures: the trained model, the served assistant the end-to-end tests
+share, the spaCy pipeline, and the action tests' dispatcher, domain and tracker builder.
+
+Tests that need a server of another configuration (API on, rate limits, SMS,
+PostgreSQL) start their own with tests/services.py.
+"""
 from pathlib import Path
 from typing import Dict, List
 
 import pytest
 
-from assistant.launcher import MODEL, PROJECT_ROOT, running_assistant
+from miss_config.paths import MODEL, PROJECT_ROOT
+from tests.http_helpers import RestChat, sms_env
+from tests.services import API_JWT_SECRET, served_assistant
 
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+SHARED_SERVERS = {"assistant", "secured"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """For pytest-xdist's ``--dist loadgroup`` (`make test`): every test of the shared
+    servers runs in one worker, so each starts once; the other tests stay together per
+    module, so a module's own server starts once too."""
+    for item in items:
+        uses_shared = SHARED_SERVERS & set(getattr(item, "fixturenames", ()))
+        group = "shared-servers" if uses_shared else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run the tests with `make test`, which trains first")
+        pytest.fail(f"no trained model at {MODEL}: run the tests with `make test`, "
+                    "which trains first")
     return MODEL
 
 
 @pytest.fixture(scope="session")
-def assistant_data(tmp_path_factory) -> Path:
-    """The shared assistant's data folder (its conversations and its shell token)."""
-    return tmp_path_factory.mktemp("assistant-data")
+def assistant(trained_model, tmp_path_factory):
+    """The assistant as `make run` serves it, once for the whole test session: the
+    action server, the Rasa server (the REST channel, the SMS channel with the test
+    Twilio account of tests/http_helpers.py, CORS for the demo page's origin) and the
+    widget's demo page, on free loopback ports.
 
-
-@pytest.fixture(scope="session")
-def assistant(trained_model, assistant_data):
-    """The real action server and Rasa server (REST channel) on free loopback ports.
-
-    Conversations go to a SQLite store of the test session's own, never var/.
+    Conversations go to a SQLite store of the session's own (``assistant.data``),
+    never var/. Every test talks under fresh sender ids, so no test sees another's.
     """
-    logs = ARTIFACTS / "server-logs"
-    with running_assistant(log_dir=logs, env={"MISS_DATA_DIR": str(assistant_data)}) as running:
+    data = tmp_path_factory.mktemp("assistant-data")
+    env = {"MISS_DATA_DIR": str(data), **sms_env()}
+    with served_assistant("server-logs", env, widget=True) as running:
         yield running
 
 
-class RestChat:
-    """One patient's conversation over the REST channel."""
-
-    def __init__(self, webhook: str, sender: str = "") -> None:
-        self.webhook = webhook
-        self.sender = sender or f"patient-{uuid.uuid4().hex[:10]}"
-
-    def say(self, text: str) -> List[Dict]:
-        body = json.dumps({"sender": self.sender, "message": text}).encode("utf-8")
-        request = urllib.request.Request(
-            self.webhook, data=body, headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
-
-    def texts(self, text: str) -> List[str]:
-        return [m["text"] for m in self.say(text) if m.get("text")]
+@pytest.fixture(scope="session")
+def secured(trained_model, tmp_path_factory):
+    """A server with Rasa's HTTP API on behind a JWT (API_JWT_SECRET), and short
+    request (3 s) and response (6 s) timeouts; its data folder is ``secured.data``.
+    Shared by the API, timeout and door tests."""
+    env = {"MISS_JWT_SECRET": API_JWT_SECRET, "SANIC_REQUEST_TIMEOUT": "3",
+           "SANIC_RESPONSE_TIMEOUT": "6",
+           "MISS_DATA_DIR": str(tmp_path_factory.mktemp("secured-data"))}
+    with served_assistant("secured-server-logs", env) as running:
+        yield running
 
 
 @pytest.fixture
 def chat(assistant) -> RestChat:
+    """A new patient's conversation with the shared assistant."""
     return RestChat(assistant.rest_webhook)
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The project's spaCy pipeline, loaded once."""
+    import spacy
+
+    from miss_nlp import PIPELINE_PACKAGE
+
+    return spacy.load(PIPELINE_PACKAGE)
 
 
 # --- Action unit tests: a dispatcher, the domain, and a small tracker builder ---

@@ -1,9 +1,10 @@
-"""PostgreSQL and Redis for the tests, from Debian's packages, on free loopback ports.
+"""Servers for the tests: the assistant in its configurations, and PostgreSQL and
+Redis from Debian's packages, all on free loopback ports.
 
-Each server runs in its own temporary folder and is always stopped (and the
-folder removed) by the context managers below. PostgreSQL refuses to run as
-root, so as root it runs as the `postgres` user that Debian's package creates.
-`make service-deps` installs both packages.
+Every server is stopped by the context managers below whatever happens (the
+assistant's processes as whole process groups), and temporary folders removed.
+PostgreSQL refuses to run as root, so as root it runs as the `postgres` user
+that Debian's package creates. `make service-deps` installs both packages.
 """
 import os
 import shutil
@@ -11,12 +12,68 @@ import signal
 import subprocess
 import tempfile
 import time
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-from assistant.launcher import free_port
+from assistant.processes import Assistant, browser_url, free_port, running_assistant
+from assistant.widget_server import cors_args, serving_widget
+from miss_config.paths import PROJECT_ROOT
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+# The JWT secret of the shared server with Rasa's HTTP API on (tests/conftest.py: secured).
+API_JWT_SECRET = "secured-test-secret-0123456789abcdef0123456789"
+
+
+def log_dir(name: str) -> Path:
+    """test-artifacts/<name>, one per pytest-xdist worker when the tests run in parallel."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return ARTIFACTS / name / worker if worker else ARTIFACTS / name
+
+
+@contextmanager
+def served_assistant(logs: str, env: Dict[str, str], widget: bool = False,
+                     extra_args: Sequence[str] = (), **options) -> Iterator[Assistant]:
+    """The action server and the Rasa server with ``env`` added to their settings,
+    logging to test-artifacts/``logs``; with ``widget``, the widget's demo page too,
+    its origin allowed through CORS, as `make run` serves them (``.widget``).
+    ``.data`` is the data folder of MISS_DATA_DIR. Other ``options`` go to the
+    launcher's running_assistant (port, action_port, start_actions, ...)."""
+    data = Path(env["MISS_DATA_DIR"]) if env.get("MISS_DATA_DIR") else None
+    with ExitStack() as stack:
+        front = None
+        if widget:
+            port = options.setdefault("port", free_port())
+            front = stack.enter_context(serving_widget(browser_url("127.0.0.1", port),
+                                                       configured_origins=""))
+            extra_args = [*extra_args, *cors_args(front.cors_origins)]
+        running = stack.enter_context(running_assistant(
+            env=env, log_dir=log_dir(logs), extra_args=extra_args, **options))
+        running.data, running.widget = data, front
+        yield running
+
+
+@contextmanager
+def two_servers(env: Dict[str, str], logs: str,
+                data_dirs: Optional[Sequence[str]] = None) -> Iterator[Tuple[Assistant, Assistant]]:
+    """Two Rasa servers started side by side, sharing the first one's action server,
+    as on two machines behind a load balancer; each with a data folder of its own
+    when ``data_dirs`` are given. Logs in test-artifacts/``logs``/a and /b."""
+    action_port = free_port()
+    settings = [{**env, "MISS_DATA_DIR": str(d)} for d in data_dirs] if data_dirs else [env, env]
+    stacks = [ExitStack(), ExitStack()]
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            starting = [pool.submit(stacks[i].enter_context, served_assistant(
+                f"{logs}/{'ab'[i]}", settings[i], action_port=action_port,
+                start_actions=(i == 0))) for i in range(2)]
+        yield starting[0].result(), starting[1].result()
+    finally:
+        for stack in stacks:
+            stack.close()
+
 
 INSTALL_HINT = ("PostgreSQL and Redis are needed: run `make service-deps` "
                 "(as root: apt-get install -y postgresql redis-server)")

@@ -1,7 +1,6 @@
 """The custom NLU components, run the way Rasa runs them."""
 import numpy as np
 import pytest
-import spacy
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -10,15 +9,9 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from miss_nlp import PIPELINE_PACKAGE
 from miss_nlp.components import Triage
 from miss_nlp.topic_classifier import BlendedIntentClassifier, blend
 from miss_nlp.linear_intents import LinearIntentModel
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return spacy.load(PIPELINE_PACKAGE)
 
 
 def message(nlp, text, intent=None, ranking=None):

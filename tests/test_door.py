@@ -8,17 +8,15 @@ import json
 import sqlite3
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import pytest
 
-from assistant.launcher import PROJECT_ROOT, running_assistant
+from miss_config.paths import PROJECT_ROOT
 from channels import door
-from tests.test_serving_safety import request, token
+from tests.http_helpers import fresh_sender, post_json, request, texts, token
+from tests.services import API_JWT_SECRET as JWT_SECRET
 
-JWT_SECRET = "door-test-secret-0123456789abcdef0123456789"
-LOGS = PROJECT_ROOT / "test-artifacts" / "door-logs"
-JSON = {"Content-Type": "application/json"}
 PRIVATE = "Please call me back on (555) 234-5678 or mail jo.smith@example.org, born 04/07/1961"
 
 
@@ -113,27 +111,15 @@ def _assert_private(stored: str) -> None:
 
 # --- the real servers -------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def served(trained_model, tmp_path_factory):
-    data = tmp_path_factory.mktemp("door-data")
-    with running_assistant(env={"MISS_JWT_SECRET": JWT_SECRET, "MISS_DATA_DIR": str(data)},
-                           log_dir=LOGS) as running:
-        running.data = data
-        yield running
+@pytest.fixture
+def served(secured):
+    """The shared server with the API on behind a JWT (tests/conftest.py)."""
+    return secured
 
 
 def post(served, body, headers: Optional[Dict[str, str]] = None,
          path: str = "/webhooks/rest/webhook") -> Tuple[int, object]:
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    status, answer = request(served.url + path, "POST", raw, {**JSON, **(headers or {})})
-    try:
-        return status, json.loads(answer)
-    except ValueError:
-        return status, answer
-
-
-def texts(answer) -> List[str]:
-    return [m["text"] for m in answer if m.get("text")]
+    return post_json(served.url + path, body, headers)
 
 
 def assert_alive(served) -> None:
@@ -155,17 +141,18 @@ def test_a_bad_sender_gets_400_and_the_server_keeps_serving(served, sender):
 def test_the_terminal_chat_may_use_its_own_ids(served):
     secret = door.shell_token(served.data, create=False)
     assert secret
-    status, answer = post(served, {"sender": "shell-door", "message": "hello"},
+    status, answer = post(served, {"sender": fresh_sender("shell"), "message": "hello"},
                           {door.SHELL_TOKEN_HEADER: secret})
     assert status == 200 and texts(answer)
 
 
 @pytest.mark.server
 def test_metadata_outside_the_allow_list_gets_400(served):
-    status, answer = post(served, {"sender": "web-meta", "message": "hi",
+    sender = fresh_sender("web")
+    status, answer = post(served, {"sender": sender, "message": "hi",
                                    "metadata": {"blob": "x" * 900_000}})
     assert status == 400 and "metadata" in answer["error"]
-    status, answer = post(served, {"sender": "web-meta", "message": "hello",
+    status, answer = post(served, {"sender": sender, "message": "hello",
                                    "metadata": {"lang": "en"}})
     assert status == 200 and texts(answer)
 
@@ -174,7 +161,7 @@ def test_metadata_outside_the_allow_list_gets_400(served):
 def test_a_surrogate_or_nul_in_the_text_is_removed_and_answered(served):
     from tests.test_scale_out import UNAVAILABLE
 
-    status, answer = post(served, {"sender": "web-surrogate",
+    status, answer = post(served, {"sender": fresh_sender("web"),
                                    "message": "what is minimally \udfffinvasive spine\u0000 surgery"})
     assert status == 200
     assert texts(answer) and not set(texts(answer)) & set(UNAVAILABLE), answer
@@ -195,17 +182,18 @@ def test_feedback_with_a_bad_sender_gets_400(served):
 def test_what_patients_type_is_stored_redacted_but_understood(served):
     from miss_nlp.triage import advice_for
 
-    status, answer = post(served, {"sender": "web-private", "message": PRIVATE})
+    sender = fresh_sender("web")
+    status, answer = post(served, {"sender": sender, "message": PRIVATE})
     assert status == 200 and texts(answer)
     # The red-flag check still reads the whole message as typed.
     urgent = "I can't control my bladder since this morning, call me on 555 234 5678"
-    status, answer = post(served, {"sender": "web-private", "message": urgent})
+    status, answer = post(served, {"sender": sender, "message": urgent})
     assert advice_for(["bladder_bowel"]).split(".")[0] in " ".join(texts(answer))
     stored = _rows(served.data / "conversations.sqlite3")
     _assert_private(stored)
     assert "234 5678" not in stored and "[phone]" in stored and "[email]" in stored
     # As Rasa's API reads it back, too.
-    status, body = request(served.url + "/conversations/web-private/tracker",
+    status, body = request(served.url + f"/conversations/{sender}/tracker",
                            headers={"Authorization": f"Bearer {token(JWT_SECRET)}"})
     user = [e for e in json.loads(body)["events"] if e["event"] == "user"]
     assert user[1]["parse_data"]["intent"]["name"] == "emergency"
@@ -251,7 +239,8 @@ def test_version_needs_the_token_when_the_api_is_on(served):
                            headers={"Authorization": f"Bearer {token(JWT_SECRET)}"})
     assert status == 200 and "version" in json.loads(body)
     assert request(served.url + "/")[0] == 200      # the health check stays open
-    assert post(served, {"sender": "web-v", "message": "hi"})[0] == 200  # so does the chat
+    # So does the chat.
+    assert post(served, {"sender": fresh_sender("web"), "message": "hi"})[0] == 200
 
 
 def test_a_message_the_store_refuses_is_answered_service_unavailable(tmp_path):

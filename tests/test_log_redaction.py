@@ -1,19 +1,19 @@
 """Phone numbers, e-mail addresses and dates of birth never reach the logs in full."""
 import io
-import json
 import logging
 import subprocess
 import sys
-import urllib.request
-import uuid
 
 import pytest
 
-from assistant.launcher import LOGGING_CONFIG, PROJECT_ROOT, base_env, running_assistant
+from assistant.processes import LOGGING_CONFIG, base_env
+from miss_config.paths import PROJECT_ROOT
 from assistant.log_redaction import (DATE, EMAIL, PHONE, RedactingFilter, install_record_factory,
                                      redact, uninstall_record_factory)
+from tests.http_helpers import RestChat
+from tests.services import log_dir, served_assistant
 
-ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "redaction-server-logs"
+LOGS = "redaction-server-logs"
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -165,18 +165,14 @@ MESSAGES = [
 
 @pytest.mark.server
 def test_patient_details_never_reach_the_server_logs_in_full(trained_model, tmp_path):
-    logs = ARTIFACTS
+    logs = log_dir(LOGS)
     for log in logs.glob("*.log"):
         log.unlink()
-    sender = f"redaction-{uuid.uuid4().hex[:8]}"
-    with running_assistant(env={"MISS_DATA_DIR": str(tmp_path)}, extra_args=["--debug"],
-                           log_dir=logs) as server:
+    with served_assistant(LOGS, {"MISS_DATA_DIR": str(tmp_path)},
+                          extra_args=["--debug"]) as server:
+        chat = RestChat(server.rest_webhook)
         for text in MESSAGES:
-            request = urllib.request.Request(
-                server.rest_webhook, data=json.dumps({"sender": sender, "message": text}).encode(),
-                headers={"Content-Type": "application/json"})
-            with urllib.request.urlopen(request, timeout=60) as response:
-                assert response.status == 200 and json.loads(response.read())
+            assert chat.say(text)
     rasa_log = (logs / "rasa.log").read_text(errors="replace")
     actions_log = (logs / "actions.log").read_text(errors="replace")
     assert "processor.message.parse" in rasa_log   # the debug log did log the messages

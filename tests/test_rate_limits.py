@@ -6,17 +6,15 @@ checked here with a real Redis and, across two servers, in test_shared_postgres.
 """
 import json
 import uuid
-from typing import Dict, Optional, Tuple
+from typing import Dict, Tuple
 
 import pytest
 
-from assistant.launcher import PROJECT_ROOT, running_assistant
-from channels.rate_limit import RateLimiter, check_settings, sms_text
-from tests.test_serving_safety import request
-from tests.test_twilio_channel import (ACCOUNT_SID, AUTH_TOKEN, CLINIC_NUMBER, HASH_KEY,
-                                       PUBLIC_URL, Phone, SmsServer, said)
+from channels.rate_limit import RateLimiter, sms_text
+from miss_config.settings import load_settings
+from tests.http_helpers import Phone, SmsServer, fresh_sender, said, send, sms_env
+from tests.services import served_assistant
 
-LOGS = PROJECT_ROOT / "test-artifacts" / "rate-limit-logs"
 PER_CONVERSATION, PER_ADDRESS = 4, 10
 
 
@@ -35,11 +33,11 @@ def test_counts_per_window_and_says_when_to_come_back():
 def test_zero_turns_a_limit_off_and_bad_settings_are_refused():
     limiter = RateLimiter(per_conversation=0, per_address=0, window=60)
     assert all(limiter.check("a", "x", now=1).allowed for _ in range(100))
-    check_settings({})
+    load_settings({})
     for bad in ({"MISS_RATE_PER_CONVERSATION": "many"}, {"MISS_RATE_PER_ADDRESS": "-1"},
                 {"MISS_RATE_WINDOW_SECONDS": "0"}):
         with pytest.raises(ValueError):
-            check_settings(bad)
+            load_settings(bad)
 
 
 @pytest.mark.server
@@ -50,7 +48,8 @@ def test_redis_counts_for_every_server_and_a_redis_outage_lets_patients_through(
         pytest.skip("redis-server is not installed (make service-deps)")
     with running_redis() as redis:
         env = {**redis.env, "MISS_RATE_PER_CONVERSATION": "3"}
-        one, two = RateLimiter.from_env(env), RateLimiter.from_env(env)
+        settings = load_settings(env)
+        one, two = RateLimiter.from_settings(settings), RateLimiter.from_settings(settings)
         assert [one.check("c", now=10).allowed, two.check("c", now=11).allowed,
                 one.check("c", now=12).allowed, two.check("c", now=13).allowed] == \
             [True, True, True, False]
@@ -63,28 +62,20 @@ def test_redis_counts_for_every_server_and_a_redis_outage_lets_patients_through(
 def server(trained_model, tmp_path_factory):
     data = tmp_path_factory.mktemp("rate-data")
     env = {"MISS_DATA_DIR": str(data), "MISS_RATE_PER_CONVERSATION": str(PER_CONVERSATION),
-           "MISS_RATE_PER_ADDRESS": str(PER_ADDRESS), "SANIC_PROXIES_COUNT": "1",
-           "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-           "TWILIO_NUMBER": CLINIC_NUMBER, "TWILIO_WEBHOOK_URL": PUBLIC_URL,
-           "MISS_SMS_HASH_KEY": HASH_KEY}
-    with running_assistant(env=env, log_dir=LOGS) as running:
+           "MISS_RATE_PER_ADDRESS": str(PER_ADDRESS), "SANIC_PROXIES_COUNT": "1", **sms_env()}
+    with served_assistant("rate-limit-logs", env) as running:
         running.sms = SmsServer(running.url, data)
         yield running
 
 
 def say(server, sender: str, address: str, text: str = "hello"
         ) -> Tuple[int, Dict[str, str], object]:
-    import urllib.error
-    import urllib.request
-
-    req = urllib.request.Request(
-        server.rest_webhook, data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json", "X-Forwarded-For": address})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as response:
-            return response.status, dict(response.headers), json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), json.loads(error.read())
+    """One REST message from ``address`` (the proxy's X-Forwarded-For): the status,
+    the headers and the answer."""
+    response = send(server.rest_webhook, "POST",
+                    json.dumps({"sender": sender, "message": text}).encode(),
+                    {"Content-Type": "application/json", "X-Forwarded-For": address})
+    return response.status, response.headers, response.json()
 
 
 def fresh_window(needed: float = 25, window: int = 60) -> None:
@@ -102,7 +93,7 @@ def fresh_address() -> str:
 
 @pytest.mark.server
 def test_a_conversation_over_its_limit_gets_429_with_retry_after(server):
-    sender, address = f"web-{uuid.uuid4().hex[:8]}", fresh_address()
+    sender, address = fresh_sender("web"), fresh_address()
     fresh_window()
     for _ in range(PER_CONVERSATION):
         assert say(server, sender, address)[0] == 200
@@ -110,17 +101,17 @@ def test_a_conversation_over_its_limit_gets_429_with_retry_after(server):
     assert status == 429 and 1 <= int(headers["Retry-After"]) <= 60
     assert "wait" in body["error"]
     # Another conversation is not held back by this one.
-    assert say(server, f"web-{uuid.uuid4().hex[:8]}", fresh_address())[0] == 200
+    assert say(server, fresh_sender("web"), fresh_address())[0] == 200
 
 
 @pytest.mark.server
 def test_an_address_over_its_limit_gets_429(server):
     address = "203.0.113.77"
     fresh_window()
-    statuses = [say(server, f"web-{uuid.uuid4().hex[:8]}", address)[0]
+    statuses = [say(server, fresh_sender("web"), address)[0]
                 for _ in range(PER_ADDRESS + 1)]
     assert statuses == [200] * PER_ADDRESS + [429]
-    assert say(server, f"web-{uuid.uuid4().hex[:8]}", "203.0.113.78")[0] == 200
+    assert say(server, fresh_sender("web"), "203.0.113.78")[0] == 200
 
 
 def test_loopback_without_a_forwarded_address_is_limited_per_conversation_only():

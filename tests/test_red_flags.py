@@ -8,11 +8,10 @@ triage_blind_fresh_2.yml (assistant/evaluate_triage.py), never tuned on.
 import itertools
 
 import pytest
-import spacy
 import yaml
 
-from assistant.launcher import PROJECT_ROOT
-from miss_nlp import PIPELINE_PACKAGE, triage
+from miss_config.paths import PROJECT_ROOT
+from miss_nlp import triage
 
 PHRASINGS = yaml.safe_load(
     (PROJECT_ROOT / "tests" / "triage" / "red_flag_phrasings.yml").read_text("utf-8"))
@@ -21,11 +20,6 @@ TUNING = [yaml.safe_load((PROJECT_ROOT / "tests" / "triage" / f"tuning_{n}.yml")
 MUST_ALERT = [(kind, text) for kind, texts in PHRASINGS["must_alert"].items() for text in texts]
 VOCAB = triage.vocabulary()
 NAMED_KINDS = [k.name for k in VOCAB.by_priority() if k.example]
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return spacy.load(PIPELINE_PACKAGE)
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,6 @@ import re
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections import Counter
 from contextlib import contextmanager
@@ -32,13 +30,12 @@ from typing import Dict, Iterator, List, Optional, Tuple
 import pytest
 import yaml
 
-from assistant.launcher import (PROJECT_ROOT, base_env, cors_args, free_port,
-                                running_assistant, serving_widget)
+from assistant.processes import base_env
+from miss_config.paths import PROJECT_ROOT
 from channels.door import SHELL_TOKEN_HEADER, shell_token
-from tests.services import INSTALL_HINT, postgres_bin, running_postgres
-from tests.test_serving_safety import token
-from tests.test_twilio_channel import (ACCOUNT_SID, AUTH_TOKEN, CLINIC_NUMBER, HASH_KEY,
-                                       PUBLIC_URL, Phone, SmsServer)
+from tests.http_helpers import (HASH_KEY, Phone, SmsServer, bearer, post_json, sms_env,
+                                tracker_events)
+from tests.services import INSTALL_HINT, postgres_bin, running_postgres, served_assistant
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("MISS_CHROMIUM", "/usr/bin/chromium")
@@ -115,32 +112,12 @@ class Served:
     env: Dict[str, str]
 
     def parse(self, text: str) -> dict:
-        request = urllib.request.Request(
-            self.url + "/model/parse", data=json.dumps({"text": text}).encode(),
-            headers={"Authorization": f"Bearer {token(secret=JWT_SECRET)}",
-                     "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
+        status, parsed = post_json(self.url + "/model/parse", {"text": text}, bearer(JWT_SECRET))
+        assert status == 200, (text, status, parsed)
+        return parsed
 
     def tracker(self, sender: str) -> List[dict]:
-        request = urllib.request.Request(
-            f"{self.url}/conversations/{sender}/tracker?include_events=ALL",
-            headers={"Authorization": f"Bearer {token(secret=JWT_SECRET)}"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())["events"]
-
-
-def post(url: str, body, raw: Optional[bytes] = None,
-         headers: Optional[Dict[str, str]] = None) -> Tuple[int, object]:
-    data = raw if raw is not None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data,
-                                     headers={"Content-Type": "application/json",
-                                              **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
+        return tracker_events(self.url, sender, bearer(JWT_SECRET), all_events=True, timeout=60)
 
 
 def feedback_url(served: Served) -> str:
@@ -148,20 +125,16 @@ def feedback_url(served: Served) -> str:
 
 
 @contextmanager
-def serve(tmp: Path, logs: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[Served]:
+def serve(tmp: Path, logs: str, extra_env: Optional[Dict[str, str]] = None) -> Iterator[Served]:
     """The assistant with the widget's demo page, SMS on, and the HTTP API behind a JWT
-    (for /model/parse), its conversations in ``tmp``/data or the database of ``extra_env``."""
-    port = free_port()
+    (for /model/parse), its conversations in ``tmp``/data or the database of ``extra_env``;
+    logs in test-artifacts/``logs``."""
     data = tmp / "data"
-    env = {"MISS_DATA_DIR": str(data), "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-           "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_NUMBER": CLINIC_NUMBER,
-           "TWILIO_WEBHOOK_URL": PUBLIC_URL, "MISS_SMS_HASH_KEY": HASH_KEY,
-           "MISS_JWT_SECRET": JWT_SECRET, **(extra_env or {})}
-    with serving_widget(f"http://127.0.0.1:{port}", configured_origins="") as widget, \
-            running_assistant(port=port, env=env, log_dir=logs,
-                              extra_args=cors_args(widget.cors_origins)) as assistant:
+    env = {"MISS_DATA_DIR": str(data), **sms_env(), "MISS_JWT_SECRET": JWT_SECRET,
+           **(extra_env or {})}
+    with served_assistant(logs, env, widget=True) as assistant:
         yield Served(assistant.url, assistant.rest_webhook, SmsServer(assistant.url, data),
-                     widget, env)
+                     assistant.widget, env)
 
 
 # --- filling the store ------------------------------------------------------------------
@@ -291,7 +264,7 @@ def say(served: Served, filled: Filled, conversation: str, text: str) -> Sent:
         # The terminal chat proves itself with the server's shell token (channels/door.py).
         headers = ({SHELL_TOKEN_HEADER: shell_token(Path(served.env["MISS_DATA_DIR"]))}
                    if channel == "Shell" else {})
-        status, body = post(served.rest, {"sender": sender, "message": text}, headers=headers)
+        status, body = post_json(served.rest, {"sender": sender, "message": text}, headers=headers)
         assert status == 200, (text, status, body)
         replies = [m["text"] for m in body if m.get("text")]
     assert replies, text
@@ -315,12 +288,12 @@ def fill(served: Served, browser: bool) -> Filled:
             continue
         asked = filled.message(conversation, question)
         if conversation == "W3":   # first "Yes", then "No" by the response's name: the last counts
-            assert post(url, {"sender": asked.sender, "answer": asked.replies[0],
+            assert post_json(url, {"sender": asked.sender, "answer": asked.replies[0],
                               "helpful": not helpful}) == (200, {"status": "stored"})
             body = {"sender": asked.sender, "utter_action": "utter_cost", "helpful": helpful}
         else:
             body = {"sender": asked.sender, "answer": asked.replies[0], "helpful": helpful}
-        assert post(url, body) == (200, {"status": "stored"}), body
+        assert post_json(url, body) == (200, {"status": "stored"}), body
     check_feedback_is_validated(url, filled)
     # Feedback changes nothing in the dialogue: the conversation goes on as before.
     after = say(served, filled, "W2", "how long will I stay in hospital")
@@ -348,9 +321,9 @@ def check_feedback_is_validated(url: str, filled: Filled) -> None:
                 {**good, "answer": "an answer this conversation never got"},
                 # Emergency advice asks for no feedback.
                 {"sender": urgent.sender, "answer": urgent.replies[0], "helpful": True}]:
-        assert post(url, bad)[0] == 400, bad
-    assert post(url, None, raw=b"{not json")[0] == 400
-    assert post(url, {**good, "sender": "web-nobody-" + uuid.uuid4().hex})[0] == 404
+        assert post_json(url, bad)[0] == 400, bad
+    assert post_json(url, b"{not json")[0] == 400
+    assert post_json(url, {**good, "sender": "web-nobody-" + uuid.uuid4().hex})[0] == 404
 
 
 def back_date(env: Dict[str, str], filled: Filled, conversation: str, days: float) -> None:
@@ -358,8 +331,9 @@ def back_date(env: Dict[str, str], filled: Filled, conversation: str, days: floa
     import sqlalchemy as sa
 
     from assistant.retention import database_url
+    from miss_config.settings import load_settings
 
-    engine = sa.create_engine(database_url(env))
+    engine = sa.create_engine(database_url(load_settings(env)))
     try:
         with engine.begin() as connection:
             connection.execute(sa.text("UPDATE events SET timestamp = timestamp - :s "
@@ -608,7 +582,7 @@ def screenshot(html: Path, png: Path) -> None:
 
 @pytest.mark.server
 def test_report_on_sqlite(trained_model, tmp_path):
-    with serve(tmp_path, ARTIFACTS / "report-server-logs") as served:
+    with serve(tmp_path, "report-server-logs") as served:
         filled = fill(served, browser=True)
         # The widget's "No" is in the conversation, as an event beside the turns.
         events = served.tracker(filled.senders["W1"])
@@ -641,7 +615,7 @@ def test_report_on_postgresql(trained_model, tmp_path):
     if postgres_bin() is None:
         pytest.fail(INSTALL_HINT)
     with running_postgres() as postgres:
-        with serve(tmp_path, ARTIFACTS / "report-pg-server-logs", postgres.env) as served:
+        with serve(tmp_path, "report-pg-server-logs", postgres.env) as served:
             filled = fill(served, browser=False)
             back_date(served.env, filled, BACK_DATED, 40)
             expected = expect_report(served, filled, with_back_dated=False)

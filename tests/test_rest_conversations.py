@@ -1,14 +1,12 @@
 """End to end over HTTP: the real Rasa server and action server, REST channel."""
 import json
-import urllib.error
-import urllib.request
 
 import pytest
 import yaml
 
-from actions.clinic import clinic
-from assistant.launcher import PROJECT_ROOT
-from tests.conftest import RestChat
+from miss_config.knowledge import clinic
+from miss_config.paths import PROJECT_ROOT
+from tests.http_helpers import RestChat, request
 
 pytestmark = pytest.mark.server
 
@@ -183,13 +181,7 @@ def test_unusual_text_gets_an_answer_not_an_error(chat, message):
 
 
 def post_raw(assistant, body: bytes, content_type="application/json"):
-    request = urllib.request.Request(assistant.rest_webhook, data=body,
-                                     headers={"Content-Type": content_type})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+    return request(assistant.rest_webhook, "POST", body, {"Content-Type": content_type})
 
 
 @pytest.mark.parametrize("body", [

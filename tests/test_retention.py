@@ -7,17 +7,19 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Sequence
 
 import pytest
 
 from assistant import retention
-from assistant.launcher import PROJECT_ROOT, base_env, running_assistant
-from tests.conftest import RestChat
+from assistant.processes import base_env
+from miss_config.paths import PROJECT_ROOT
+from miss_config.settings import load_settings
+from tests.http_helpers import RestChat
+from tests.services import served_assistant
 
 DAY = 24 * 60 * 60
 DB_FILE = "conversations.sqlite3"
-ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "retention-server-logs"
 
 # Each conversation's messages, all of them answered without the action server.
 CONVERSATIONS = {
@@ -60,22 +62,34 @@ def copy_store(source: Path, target: Path) -> Path:
     return target / DB_FILE
 
 
+def own_copy(live: Path, target: Path, senders: Sequence[str]) -> Path:
+    """A copy of a running server's store (SQLite's online backup) holding only ``senders``."""
+    target.mkdir(parents=True, exist_ok=True)
+    copy = target / DB_FILE
+    with sqlite3.connect(live) as source, sqlite3.connect(copy) as destination:
+        source.backup(destination)
+        marks = ", ".join("?" * len(senders))
+        destination.execute(f"DELETE FROM events WHERE sender_id NOT IN ({marks})", senders)
+    return copy
+
+
 @pytest.fixture(scope="module")
-def stored(trained_model, tmp_path_factory) -> Dict:
-    """Conversations held through the real server in SQLite (the default store)."""
-    data = tmp_path_factory.mktemp("retention-data")
+def stored(assistant, tmp_path_factory) -> Dict:
+    """Conversations held through the shared real server in SQLite (the default store),
+    then copied with only these conversations and back-dated (``data``)."""
     ids = {name: f"retention-{name}-{uuid.uuid4().hex[:6]}" for name in CONVERSATIONS}
-    with running_assistant(env={"MISS_DATA_DIR": str(data)}, log_dir=ARTIFACTS) as server:
-        for name, messages in CONVERSATIONS.items():
-            chat = RestChat(server.rest_webhook, ids[name])
-            for text in messages:
-                assert chat.texts(text), text
-    db = data / DB_FILE
-    assert db.exists()
+    for name, messages in CONVERSATIONS.items():
+        chat = RestChat(assistant.rest_webhook, ids[name])
+        for text in messages:
+            assert chat.texts(text), text
+    live = assistant.data / DB_FILE
+    assert live.exists()
+    data = tmp_path_factory.mktemp("retention-data")
+    db = own_copy(live, data, list(ids.values()))
     back_date(db, ids["old"], 40)
     back_date(db, ids["mixed"], 40, first_rows=4)
     back_date(db, ids["edge"], 29)
-    return {"data": data, "ids": ids}
+    return {"live": live, "data": data, "ids": ids}
 
 
 def run_retention(data: Path, *args: str) -> subprocess.CompletedProcess:
@@ -87,7 +101,7 @@ def run_retention(data: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.server
 def test_conversations_are_stored_in_sqlite_in_the_data_folder(stored):
-    db = stored["data"] / DB_FILE
+    db = stored["live"]
     for name, messages in CONVERSATIONS.items():
         assert user_texts(db, stored["ids"][name]) == messages
 
@@ -124,7 +138,7 @@ def test_conversations_survive_a_restart_and_start_up_prunes_old_ones(stored, tm
     ids = stored["ids"]
     back_date(db, ids["edge"], 6)   # now 35 days quiet
     env = {"MISS_DATA_DIR": str(data), "MISS_RETENTION_DAYS": "30"}
-    with running_assistant(env=env, log_dir=ARTIFACTS / "restart") as server:
+    with served_assistant("retention-server-logs/restart", env) as server:
         assert senders(db) == {ids["mixed"], ids["recent"]}
         chat = RestChat(server.rest_webhook, ids["recent"])
         assert chat.texts("how long will I stay in hospital")
@@ -136,7 +150,7 @@ def test_conversations_survive_a_restart_and_start_up_prunes_old_ones(stored, tm
 
 
 def test_prune_on_a_store_that_does_not_exist_yet_creates_nothing(tmp_path):
-    assert retention.prune(30, env={"MISS_DATA_DIR": str(tmp_path / "none")}) == 0
+    assert retention.prune(30, load_settings({"MISS_DATA_DIR": str(tmp_path / "none")})) == 0
     assert not (tmp_path / "none").exists()
 
 
@@ -153,17 +167,17 @@ def test_prune_counts_whole_conversations_by_their_last_event(tmp_path):
         connection.executemany(
             "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, 'user', ?, '{}')",
             rows)
-    env = {"MISS_DATA_DIR": str(tmp_path)}
-    assert [s for s, _ in retention.conversations(env)] == ["a", "c", "b"]
-    assert retention.prune(30, env=env, dry_run=True) == 2
-    assert retention.prune(30, env=env) == 2
+    settings = load_settings({"MISS_DATA_DIR": str(tmp_path)})
+    assert [s for s, _ in retention.conversations(settings)] == ["a", "c", "b"]
+    assert retention.prune(30, settings, dry_run=True) == 2
+    assert retention.prune(30, settings) == 2
     assert senders(db) == {"b"}
     assert len(sqlite_rows(db, "SELECT id FROM events")) == 2
 
 
 def test_negative_days_are_refused(tmp_path):
     with pytest.raises(ValueError):
-        retention.prune(-1, env={"MISS_DATA_DIR": str(tmp_path)})
+        retention.prune(-1, load_settings({"MISS_DATA_DIR": str(tmp_path)}))
     result = run_retention(tmp_path, "--days", "-1")
     assert result.returncode == 2 and "negative" in result.stderr
 

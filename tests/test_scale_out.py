@@ -8,16 +8,12 @@ and check that every message a patient got an answer to is stored once, in
 order, followed by exactly the replies that patient got; then they stop the
 action server and restart the database in the middle of the conversations.
 """
-import json
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
@@ -25,16 +21,17 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 import pytest
 import yaml
 
-from actions.clinic import clinic
-from assistant.launcher import (PROJECT_ROOT, Assistant, base_env, free_port, running_assistant,
-                                start_action_server, stop)
-from tests.services import INSTALL_HINT, Postgres, Redis, missing, running_postgres, running_redis
-from tests.test_serving_safety import token
+from miss_config.knowledge import clinic
+from assistant.processes import Assistant, base_env, start_action_server, stop
+from miss_config.paths import PROJECT_ROOT
+from tests.http_helpers import ask, bearer, get_json, post_json
+from tests.services import (INSTALL_HINT, Postgres, Redis, log_dir, missing, running_postgres,
+                            running_redis, two_servers)
 
 pytestmark = pytest.mark.server
 
 JWT_SECRET = "scale-out-test-secret-" + uuid.uuid4().hex
-LOGS = PROJECT_ROOT / "test-artifacts" / "scale-out-logs"
+LOGS = "scale-out-logs"
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
 DAY = 24 * 60 * 60
 
@@ -75,13 +72,12 @@ class Cluster:
     action_log: Path
 
     def api(self, path: str, server: int = 0, body: Optional[dict] = None) -> dict:
-        request = urllib.request.Request(
-            self.servers[server].url + path,
-            data=json.dumps(body).encode() if body is not None else None,
-            headers={"Authorization": f"Bearer {token(secret=JWT_SECRET)}",
-                     "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read())
+        url = self.servers[server].url + path
+        if body is None:
+            return get_json(url, bearer(JWT_SECRET))
+        status, answer = post_json(url, body, bearer(JWT_SECRET), timeout=30)
+        assert status == 200, (path, status, answer)
+        return answer
 
     def events(self, sender: str, server: int = 0) -> List[dict]:
         return self.api(f"/conversations/{sender}/tracker?include_events=ALL", server)["events"]
@@ -95,15 +91,7 @@ class Cluster:
 
 def say(server: Assistant, sender: str, text: str) -> Tuple[int, List[str]]:
     """One message over the REST channel: the HTTP status and the reply texts."""
-    request = urllib.request.Request(
-        server.rest_webhook, data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=90) as response:
-            return response.status, [m["text"] for m in json.loads(response.read())
-                                     if m.get("text")]
-    except urllib.error.HTTPError as error:
-        return error.code, []
+    return ask(server.rest_webhook, sender, text)
 
 
 def turns(events: List[dict]) -> List[Tuple[str, List[str]]]:
@@ -129,37 +117,17 @@ def assert_stored(cluster: Cluster, sender: str, exchanged: List[Tuple[str, List
     assert stored == expected
 
 
-@contextmanager
-def two_servers(env: Dict[str, str]) -> Iterator[Tuple[Assistant, Assistant]]:
-    """Two Rasa servers (started side by side) and the first one's action server."""
-    action_port = free_port()
-    stacks = [ExitStack(), ExitStack()]
-    try:
-        with ThreadPoolExecutor(2) as pool:
-            starting = [
-                pool.submit(stacks[0].enter_context, running_assistant(
-                    env=env, action_port=action_port, log_dir=LOGS / "a")),
-                pool.submit(stacks[1].enter_context, running_assistant(
-                    env=env, action_port=action_port, log_dir=LOGS / "b",
-                    start_actions=False)),
-            ]
-        yield starting[0].result(), starting[1].result()
-    finally:
-        for stack in stacks:
-            stack.close()
-
-
 @pytest.fixture(scope="module")
 def cluster(trained_model, tmp_path_factory) -> Iterator[Cluster]:
     if missing():
         pytest.fail(f"{INSTALL_HINT} (missing: {', '.join(missing())})")
-    for log in LOGS.glob("*/*.log"):
+    for log in [*log_dir(f"{LOGS}/a").glob("*.log"), *log_dir(f"{LOGS}/b").glob("*.log")]:
         log.unlink()
     with running_postgres() as postgres, running_redis() as redis:
         env = {**postgres.env, **redis.env, "MISS_JWT_SECRET": JWT_SECRET,
                "MISS_DATA_DIR": str(tmp_path_factory.mktemp("scale-out-data"))}
-        with two_servers(env) as servers:
-            yield Cluster(servers, postgres, redis, env, LOGS / "a" / "actions.log")
+        with two_servers(env, LOGS) as servers:
+            yield Cluster(servers, postgres, redis, env, log_dir(f"{LOGS}/a") / "actions.log")
 
 
 def test_both_servers_use_the_shared_database_and_lock_store(cluster):

@@ -1,60 +1,21 @@
 """Safe by default: no open HTTP API, small requests, timeouts, loopback action server."""
 import argparse
-import http.client
 import json
 import socket
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 import pytest
 import yaml
 
-from assistant import launcher
-from assistant.launcher import PROJECT_ROOT, running_assistant
+from assistant import launcher, processes, stores
+from miss_config.paths import PROJECT_ROOT
+from miss_config.settings import load_settings
+from tests.http_helpers import fresh_sender, post_large, request, token
+from tests.services import API_JWT_SECRET as JWT_SECRET
 
-JWT_SECRET = "serving-safety-test-secret-0123456789abcdef"
-ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "serving-safety-logs"
 ONE_MB = 1_000_000
-
-
-def token(secret: str = JWT_SECRET, role: str = "admin", username: str = "tests",
-          expires_in: float = 600) -> str:
-    import jwt
-
-    claims = {"user": {"username": username, "role": role},
-              "exp": int(time.time() + expires_in)}
-    return jwt.encode(claims, secret, algorithm="HS256")
-
-
-def request(url: str, method: str = "GET", body: Optional[bytes] = None,
-            headers: Optional[Dict[str, str]] = None) -> Tuple[int, bytes]:
-    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-def post_large(host: str, port: int, path: str, size: int) -> int:
-    """POSTs a JSON body of ``size`` bytes; the status the server answers with."""
-    body = json.dumps({"sender": "big", "message": "x" * (size - 30)}).encode()
-    connection = http.client.HTTPConnection(host, port, timeout=30)
-    try:
-        connection.putrequest("POST", path)
-        connection.putheader("Content-Type", "application/json")
-        connection.putheader("Content-Length", str(len(body)))
-        connection.endheaders()
-        try:
-            connection.send(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the server may answer and close before the body is sent
-        return connection.getresponse().status
-    finally:
-        connection.close()
 
 
 def listening_addresses(port: int) -> List[str]:
@@ -99,12 +60,12 @@ def served(monkeypatch, tmp_path):
                         lambda args, log=None, env=None: started.append((args, env)) or _Proc())
     monkeypatch.setattr(launcher, "start_action_server",
                         lambda port, log=None, env=None: actions.append(
-                            launcher.action_server_env(env)) or _Proc())
+                            processes.action_server_env(env, load_settings(env))) or _Proc())
     monkeypatch.setattr(launcher, "wait_for_http", lambda *a, **k: None)
     monkeypatch.setattr(launcher, "stop", lambda *a, **k: None)
     monkeypatch.setenv("MISS_DATA_DIR", str(tmp_path))
     for name in ("MISS_JWT_SECRET", "MISS_DB_HOST", "MISS_REDIS_HOST", "MISS_ACTION_HOST",
-                 "MISS_RETENTION_DAYS", *launcher.SERVER_LIMITS):
+                 "MISS_RETENTION_DAYS", *load_settings({}).sanic_env):
         monkeypatch.delenv(name, raising=False)
 
     def run(**settings: str):
@@ -124,7 +85,7 @@ def test_served_configuration_is_safe_by_default(served):
     assert "--debug" not in args and "-vv" not in args
     assert "--enable-api" not in args and "--jwt-secret" not in args
     assert args[args.index("--interface") + 1] == "127.0.0.1"
-    assert args[args.index("--logging-config-file") + 1] == str(launcher.LOGGING_CONFIG)
+    assert args[args.index("--logging-config-file") + 1] == str(processes.LOGGING_CONFIG)
     assert env["SANIC_REQUEST_MAX_SIZE"] == str(ONE_MB)
     assert int(env["SANIC_REQUEST_TIMEOUT"]) <= 60 and int(env["SANIC_RESPONSE_TIMEOUT"]) <= 60
     assert args[args.index("--response-timeout") + 1] == env["SANIC_RESPONSE_TIMEOUT"]
@@ -141,7 +102,7 @@ def test_api_is_served_only_with_jwt_auth(served):
 def test_short_jwt_secret_is_refused(monkeypatch):
     monkeypatch.setenv("MISS_JWT_SECRET", "secret")
     with pytest.raises(ValueError, match="at least 32"):
-        launcher.serving_args()
+        processes.serving_args(load_settings())
     assert launcher.main(["run", "--no-widget"]) == 2
 
 
@@ -153,17 +114,17 @@ def test_short_jwt_secret_is_refused(monkeypatch):
 def test_action_server_listens_on_loopback_or_a_private_address_only(host, allowed):
     env = {"MISS_ACTION_HOST": host}
     if allowed:
-        assert launcher.action_server_env(env)["SANIC_HOST"] == host
+        assert processes.action_server_env(env, load_settings(env))["SANIC_HOST"] == host
     else:
         with pytest.raises(ValueError, match="loopback or private"):
-            launcher.action_server_env(env)
+            processes.action_server_env(env, load_settings(env))
 
 
 def test_endpoints_default_to_sqlite_in_the_data_folder(tmp_path):
     data = tmp_path / "data"
-    endpoints = yaml.safe_load(launcher.write_endpoints(
-        5055, tmp_path, {"MISS_DATA_DIR": str(data)}).read_text())
-    assert endpoints["tracker_store"] == {"type": launcher.TRACKER_STORE_TYPE,
+    endpoints = yaml.safe_load(processes.write_endpoints(
+        5055, tmp_path, load_settings({"MISS_DATA_DIR": str(data)})).read_text())
+    assert endpoints["tracker_store"] == {"type": stores.TRACKER_STORE_TYPE,
                                           "dialect": "sqlite",
                                           "db": str(data / "conversations.sqlite3")}
     assert data.is_dir()
@@ -178,7 +139,7 @@ def test_endpoints_for_postgresql_and_redis_keep_passwords_out_of_the_file(tmp_p
            "MISS_DB_USER": "rasa", "MISS_DB_PASSWORD": "db-pass-123",
            "MISS_REDIS_HOST": "redis.internal", "MISS_REDIS_PASSWORD": "redis-pass-456",
            "MISS_ACTION_HOST": "10.0.0.5"}
-    path = launcher.write_endpoints(5055, tmp_path, env)
+    path = processes.write_endpoints(5055, tmp_path, load_settings(env))
     text = path.read_text()
     assert "db-pass-123" not in text and "redis-pass-456" not in text
     for name, value in env.items():
@@ -187,11 +148,11 @@ def test_endpoints_for_postgresql_and_redis_keep_passwords_out_of_the_file(tmp_p
 
     endpoints = AvailableEndpoints.read_endpoints(str(path))
     store = endpoints.tracker_store
-    assert store.type == launcher.TRACKER_STORE_TYPE and store.url == "db.internal"
+    assert store.type == stores.TRACKER_STORE_TYPE and store.url == "db.internal"
     assert store.kwargs == {"dialect": "postgresql", "port": 6543, "db": "clinic",
                             "username": "rasa", "password": "db-pass-123"}
     lock = endpoints.lock_store
-    assert lock.type == launcher.LOCK_STORE_TYPE and lock.url == "redis.internal"
+    assert lock.type == stores.LOCK_STORE_TYPE and lock.url == "redis.internal"
     assert lock.kwargs["password"] == "redis-pass-456" and lock.kwargs["port"] == 6379
     assert endpoints.action.url == "http://10.0.0.5:5055/webhook"
 
@@ -202,7 +163,7 @@ def test_project_endpoints_work_for_a_plain_rasa_run_without_any_settings(monkey
     from rasa.core.utils import AvailableEndpoints
 
     endpoints = AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "endpoints.yml"))
-    assert endpoints.tracker_store.type == launcher.TRACKER_STORE_TYPE
+    assert endpoints.tracker_store.type == stores.TRACKER_STORE_TYPE
     assert endpoints.tracker_store.kwargs == {"dialect": "sqlite",
                                               "db": "var/conversations.sqlite3"}
     assert endpoints.lock_store is None
@@ -212,7 +173,7 @@ def test_project_endpoints_work_for_a_plain_rasa_run_without_any_settings(monkey
 
 @pytest.mark.server
 def test_http_api_is_off_without_a_jwt_secret(assistant):
-    if launcher._get(None, "MISS_JWT_SECRET"):
+    if load_settings().jwt_secret:
         pytest.skip("MISS_JWT_SECRET is set in this environment, so the API is on")
     for method, path in [("GET", "/conversations/someone/tracker"), ("GET", "/status"),
                          ("GET", "/version"), ("POST", "/model/parse"), ("PUT", "/model")]:
@@ -233,39 +194,29 @@ def test_request_over_the_size_limit_gets_413(assistant):
                       ONE_MB - 50_000) == 200
 
 
-@pytest.fixture(scope="module")
-def secured(trained_model, tmp_path_factory):
-    """A server with the API on behind JWT, and short request and response timeouts."""
-    env = {"MISS_JWT_SECRET": JWT_SECRET, "SANIC_REQUEST_TIMEOUT": "3",
-           "SANIC_RESPONSE_TIMEOUT": "6",
-           "MISS_DATA_DIR": str(tmp_path_factory.mktemp("secured-data"))}
-    with running_assistant(env=env, log_dir=ARTIFACTS) as running:
-        yield running
-
-
 @pytest.mark.server
 def test_api_needs_a_valid_jwt(secured):
-    chat = secured.rest_webhook
-    status, _ = request(chat, "POST", json.dumps({"sender": "jwt-patient", "message": "hi"})
+    chat, patient = secured.rest_webhook, fresh_sender("jwt-patient")
+    status, _ = request(chat, "POST", json.dumps({"sender": patient, "message": "hi"})
                         .encode(), {"Content-Type": "application/json"})
     assert status == 200   # the channel itself needs no token
-    tracker = secured.url + "/conversations/jwt-patient/tracker"
+    tracker = secured.url + f"/conversations/{patient}/tracker"
 
     assert request(tracker)[0] == 401
     assert request(secured.url + "/status")[0] == 401
     assert request(tracker, headers={"Authorization": "Bearer nonsense"})[0] == 401
-    forged = token(secret="another-secret-that-is-long-enough-000000")
+    forged = token("another-secret-that-is-long-enough-000000")
     assert request(tracker, headers={"Authorization": f"Bearer {forged}"})[0] == 401
-    expired = token(expires_in=-600)   # sanic-jwt allows 3 minutes of clock skew
+    expired = token(JWT_SECRET, expires_in=-600)   # sanic-jwt allows 3 minutes of clock skew
     assert request(tracker, headers={"Authorization": f"Bearer {expired}"})[0] == 401
-    someone_else = token(role="user", username="another-patient")
+    someone_else = token(JWT_SECRET, role="user", username="another-patient")
     assert request(tracker, headers={"Authorization": f"Bearer {someone_else}"})[0] == 403
 
-    status, body = request(tracker, headers={"Authorization": f"Bearer {token()}"})
+    status, body = request(tracker, headers={"Authorization": f"Bearer {token(JWT_SECRET)}"})
     assert status == 200
     events = json.loads(body)["events"]
     assert [e["text"] for e in events if e["event"] == "user"] == ["hi"]
-    own = token(role="user", username="jwt-patient")
+    own = token(JWT_SECRET, role="user", username=patient)
     assert request(tracker, headers={"Authorization": f"Bearer {own}"})[0] == 200
 
 
@@ -310,7 +261,7 @@ def test_servers_listen_on_loopback_only(secured):
 
 def _last_user_parse(assistant, sender: str) -> dict:
     tracker = assistant.url + f"/conversations/{sender}/tracker"
-    status, body = request(tracker, headers={"Authorization": f"Bearer {token()}"})
+    status, body = request(tracker, headers={"Authorization": f"Bearer {token(JWT_SECRET)}"})
     assert status == 200
     return [e for e in json.loads(body)["events"] if e["event"] == "user"][-1]
 
@@ -322,7 +273,7 @@ def _last_user_parse(assistant, sender: str) -> dict:
                                    "/\u2029/greet", "/\u00a0/emergency", "/\ufeff/emergency",
                                    " / / /emergency"])
 def test_a_typed_slash_command_cannot_force_an_intent(secured, typed):
-    sender = f"slash-{abs(hash(typed))}"
+    sender = fresh_sender("slash")
     status, _ = request(secured.rest_webhook, "POST",
                         json.dumps({"sender": sender, "message": typed}).encode(),
                         {"Content-Type": "application/json"})
@@ -337,10 +288,9 @@ def test_a_typed_slash_command_cannot_force_an_intent(secured, typed):
 
 @pytest.mark.server
 def test_the_assistants_own_buttons_still_choose_their_topic(secured):
+    sender = fresh_sender("button-patient")
     status, body = request(secured.rest_webhook, "POST",
-                           json.dumps({"sender": "button-patient",
-                                       "message": "/recovery_time"}).encode(),
+                           json.dumps({"sender": sender, "message": "/recovery_time"}).encode(),
                            {"Content-Type": "application/json"})
     assert status == 200
-    assert _last_user_parse(secured, "button-patient")["parse_data"]["intent"]["name"] == \
-        "recovery_time"
+    assert _last_user_parse(secured, sender)["parse_data"]["intent"]["name"] == "recovery_time"

@@ -6,24 +6,22 @@ patients type is stored redacted, and no request can stop either server.
 """
 import json
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Sequence
+from typing import Iterator, List, Sequence
 
 import pytest
 
-from assistant.launcher import PROJECT_ROOT, Assistant, free_port, running_assistant
-from tests.services import INSTALL_HINT, Postgres, Redis, missing, running_postgres, running_redis
-from tests.test_door import PRIVATE, _assert_private, post, texts
-from tests.test_serving_safety import request, token
-from tests.test_twilio_channel import (ACCOUNT_SID, AUTH_TOKEN, CLINIC_NUMBER, HASH_KEY,
-                                       PUBLIC_URL, Phone, SmsServer, said)
+from assistant.processes import Assistant
+from tests.http_helpers import (Phone, SmsServer, fresh_sender, post_json, request, said,
+                                sms_env, texts, token)
+from tests.services import (INSTALL_HINT, Postgres, Redis, missing, running_postgres,
+                            running_redis, two_servers)
+from tests.test_door import PRIVATE, _assert_private
 
 pytestmark = pytest.mark.server
 
 JWT_SECRET = "shared-postgres-secret-" + uuid.uuid4().hex
-LOGS = PROJECT_ROOT / "test-artifacts" / "shared-postgres-logs"
+LOGS = "shared-postgres-logs"
 PER_CONVERSATION = 6
 
 
@@ -40,32 +38,15 @@ class Pair:
             return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def start_pair(env: Dict[str, str], data: List[str]) -> Iterator[Sequence[Assistant]]:
-    action_port = free_port()
-    stacks = [ExitStack(), ExitStack()]
-    try:
-        with ThreadPoolExecutor(2) as pool:
-            starting = [pool.submit(stacks[i].enter_context, running_assistant(
-                env={**env, "MISS_DATA_DIR": data[i]}, action_port=action_port,
-                log_dir=LOGS / "ab"[i], start_actions=(i == 0))) for i in range(2)]
-        yield [future.result() for future in starting]
-    finally:
-        for stack in stacks:
-            stack.close()
-
-
 @pytest.fixture(scope="module")
 def pair(trained_model, tmp_path_factory) -> Iterator[Pair]:
     if missing():
         pytest.fail(f"{INSTALL_HINT} (missing: {', '.join(missing())})")
     data = [str(tmp_path_factory.mktemp(f"machine-{name}")) for name in "ab"]
     with running_postgres() as postgres, running_redis() as redis:
-        env = {**postgres.env, **redis.env, "MISS_JWT_SECRET": JWT_SECRET,
-               "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-               "TWILIO_NUMBER": CLINIC_NUMBER, "TWILIO_WEBHOOK_URL": PUBLIC_URL,
-               "MISS_SMS_HASH_KEY": HASH_KEY,
+        env = {**postgres.env, **redis.env, **sms_env(), "MISS_JWT_SECRET": JWT_SECRET,
                "MISS_RATE_PER_CONVERSATION": str(PER_CONVERSATION)}
-        for servers in start_pair(env, data):
+        with two_servers(env, LOGS, data) as servers:
             yield Pair(servers, postgres, redis,
                        [SmsServer(s.url, data[i]) for i, s in enumerate(servers)])
 
@@ -96,8 +77,9 @@ def test_stop_through_one_server_is_kept_by_the_other(pair):
 
 
 def test_what_patients_type_is_stored_redacted_on_postgresql(pair):
-    sender = f"web-{uuid.uuid4().hex[:8]}"
-    status, answer = post(pair.servers[0], {"sender": sender, "message": PRIVATE})
+    sender = fresh_sender("web")
+    status, answer = post_json(pair.servers[0].rest_webhook,
+                               {"sender": sender, "message": PRIVATE})
     assert status == 200 and texts(answer)
     phone = TwoPhones(pair)
     assert phone.text(1, "my DOB is 12 March 1958, email me at pat.lee@example.com")
@@ -114,12 +96,12 @@ def test_what_patients_type_is_stored_redacted_on_postgresql(pair):
 def test_a_nul_in_a_conversation_id_stops_neither_server(pair):
     admin = {"Authorization": f"Bearer {token(JWT_SECRET)}"}
     for server in pair.servers:
-        status, _ = post(server, {"sender": "\u0000", "message": "hi"})
+        status, _ = post_json(server.rest_webhook, {"sender": "\u0000", "message": "hi"})
         assert status == 400
         # Even through the API (a valid admin token), which has no door of its own.
         request(server.url + "/conversations/a%00b/tracker", headers=admin)  # any answer
-        status, answer = post(server, {"sender": f"web-{uuid.uuid4().hex[:6]}",
-                                       "message": "hello"})
+        status, answer = post_json(server.rest_webhook,
+                                   {"sender": fresh_sender("web"), "message": "hello"})
         assert status == 200 and texts(answer), answer
     assert json.loads(request(pair.servers[1].url + "/version", headers=admin)[1])["version"]
 
@@ -127,9 +109,10 @@ def test_a_nul_in_a_conversation_id_stops_neither_server(pair):
 def test_the_rate_limit_counts_a_conversation_on_both_servers_in_redis(pair):
     from tests.test_rate_limits import fresh_window
 
-    sender = f"web-{uuid.uuid4().hex[:8]}"
+    sender = fresh_sender("web")
     fresh_window()
-    statuses = [post(pair.servers[n % 2], {"sender": sender, "message": "hello"})[0]
+    statuses = [post_json(pair.servers[n % 2].rest_webhook,
+                          {"sender": sender, "message": "hello"})[0]
                 for n in range(PER_CONVERSATION + 2)]
     assert statuses == [200] * PER_CONVERSATION + [429, 429]
     client = pair.redis.client()

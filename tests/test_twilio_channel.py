@@ -1,144 +1,35 @@
 """Clinic SMS through Twilio: patients text the clinic number and get answers back.
 
-The server tests run the real action server and Rasa server with the Twilio
-channel on, and play Twilio: each text is POSTed to the webhook signed exactly
+The server tests use the shared assistant (tests/conftest.py: the real action
+server and Rasa server, the Twilio channel on) and play Twilio: each text is POSTed to the webhook signed exactly
 as Twilio signs it (``RequestValidator``), for the public URL the clinic gave
 Twilio (the server itself sits behind a "proxy" on loopback). Replies come back
 as TwiML in the webhook's response.
 """
-import json
-import random
-import secrets
-import shutil
 import sqlite3
-import urllib.error
-import urllib.parse
-import urllib.request
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Dict, List, Optional
 
 import pytest
 import yaml
-from twilio.request_validator import RequestValidator
 
-from actions.clinic import load_clinic
-from assistant.launcher import PROJECT_ROOT, running_assistant
+from miss_config.knowledge import load_clinic
+from miss_config.paths import PROJECT_ROOT
 from channels.sms.channel import TwilioSmsInput
 from channels.sms.numbers import conversation_key, hash_key
 from channels.sms.optouts import OptOutStore
 from channels.sms.replies import SmsConfig, render_reply
 from channels.sms.text import is_gsm7, segment_count
-
-ACCOUNT_SID = "AC" + "5e" * 16
-AUTH_TOKEN = secrets.token_hex(16)
-CLINIC_NUMBER = "+15550100123"
-HASH_KEY = "test-number-hash-key"
-PUBLIC_URL = "https://sms.spine-clinic.example/webhooks/twilio_sms/webhook"
-WEBHOOK_PATH = "/webhooks/twilio_sms/webhook"
-LOGS = PROJECT_ROOT / "test-artifacts" / "twilio-server-logs"
+from tests.http_helpers import (ACCOUNT_SID, AUTH_TOKEN, CLINIC_NUMBER, HASH_KEY, PUBLIC_URL,
+                                Phone, SmsServer, said)
 
 CLINIC = load_clinic()
 CONFIG = SmsConfig.load()
 NOTICE = "automated assistant"          # what the first-message notice says
 
 
-# --- Playing Twilio ---------------------------------------------------------
-
-@dataclass
-class Reply:
-    status: int
-    body: str
-
-    @property
-    def messages(self) -> List[str]:
-        """The texts the patient's phone receives."""
-        assert self.status == 200, (self.status, self.body)
-        root = ET.fromstring(self.body)
-        assert root.tag == "Response"
-        return [message.text or "" for message in root.findall("Message")]
-
-
-@dataclass
-class SmsServer:
-    url: str
-    data_dir: Path
-
-    @property
-    def webhook(self) -> str:
-        return self.url + WEBHOOK_PATH
-
-    def post(self, body: bytes, signature: Optional[str],
-             content_type: str = "application/x-www-form-urlencoded") -> Reply:
-        headers = {"Content-Type": content_type}
-        if signature is not None:
-            headers["X-Twilio-Signature"] = signature
-        request = urllib.request.Request(self.webhook, data=body, headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return Reply(response.status, response.read().decode("utf-8"))
-        except urllib.error.HTTPError as error:
-            return Reply(error.code, error.read().decode("utf-8", errors="replace"))
-
-    def events(self, number: str) -> List[Dict]:
-        """What the assistant recorded of a patient's conversation (Rasa's HTTP API)."""
-        sender = conversation_key(number, HASH_KEY.encode())
-        with urllib.request.urlopen(f"{self.url}/conversations/{sender}/tracker", timeout=30) as r:
-            return [e for e in json.loads(r.read())["events"] if e["event"] in ("user", "bot")]
-
-
-def sign(fields: Dict[str, str], url: str = PUBLIC_URL, token: str = AUTH_TOKEN) -> str:
-    return RequestValidator(token).compute_signature(url, fields)
-
-
-class Phone:
-    """A patient's phone texting the clinic's Twilio number."""
-
-    def __init__(self, server: SmsServer) -> None:
-        self.server = server
-        self.number = f"+1555{random.randrange(10 ** 7):07d}"
-
-    def fields(self, **extra: Optional[str]) -> Dict[str, str]:
-        fields = {
-            "ToCountry": "US", "SmsMessageSid": "SM" + secrets.token_hex(16),
-            "NumMedia": "0", "SmsSid": "SM" + secrets.token_hex(16), "SmsStatus": "received",
-            "To": CLINIC_NUMBER, "NumSegments": "1", "MessageSid": "SM" + secrets.token_hex(16),
-            "AccountSid": ACCOUNT_SID, "From": self.number, "ApiVersion": "2010-04-01",
-        }
-        fields.update(extra)
-        return {k: v for k, v in fields.items() if v is not None}
-
-    def send(self, fields: Dict[str, str], signed_for: str = PUBLIC_URL) -> Reply:
-        body = urllib.parse.urlencode(fields).encode("ascii")
-        return self.server.post(body, sign(fields, signed_for))
-
-    def text(self, body: str) -> List[str]:
-        """Sends one text, returns the texts that come back."""
-        return self.send(self.fields(Body=body)).messages
-
-
-def said(messages: List[str]) -> str:
-    return "\n".join(messages)
-
-
 @pytest.fixture(scope="module")
-def sms_server(trained_model, tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("sms-data")
-    shutil.rmtree(LOGS, ignore_errors=True)
-    env = {
-        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_NUMBER": CLINIC_NUMBER,
-        "TWILIO_WEBHOOK_URL": PUBLIC_URL,
-        "MISS_DATA_DIR": str(data_dir),
-        "MISS_SMS_HASH_KEY": HASH_KEY,
-    }
-    # --enable-api (loopback only) lets the tests read the conversations;
-    # --debug makes Rasa log everything, to check that no phone number is logged.
-    with running_assistant(env=env, extra_args=["--enable-api", "--debug"],
-                           log_dir=LOGS) as running:
-        yield SmsServer(running.url, data_dir)
+def sms_server(assistant) -> SmsServer:
+    """The shared assistant's SMS channel (tests/conftest.py turns it on)."""
+    return SmsServer(assistant.url, assistant.data)
 
 
 @pytest.fixture
@@ -294,13 +185,14 @@ def test_opt_outs_of_the_old_local_file_are_moved_into_the_conversation_database
 
 def test_with_postgresql_and_sms_the_server_refuses_to_start_without_a_hash_key(monkeypatch):
     from assistant import launcher
+    from miss_config.settings import load_settings
 
     env = {"MISS_DB_HOST": "db.clinic.internal", "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
            "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "TWILIO_NUMBER": CLINIC_NUMBER}
     with pytest.raises(ValueError, match="MISS_SMS_HASH_KEY must be set"):
-        launcher.serving_args(env)
-    launcher.serving_args({**env, "MISS_SMS_HASH_KEY": HASH_KEY})   # with it: fine
-    launcher.serving_args({k: v for k, v in env.items() if k != "MISS_DB_HOST"})  # SQLite
+        load_settings(env)
+    load_settings({**env, "MISS_SMS_HASH_KEY": HASH_KEY})   # with it: fine
+    load_settings({k: v for k, v in env.items() if k != "MISS_DB_HOST"})  # SQLite
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("MISS_SMS_HASH_KEY", raising=False)

@@ -4,16 +4,10 @@ Unit tests of the pure parts (miss_nlp/asks.py, miss_nlp/coverage.py, the NLG's 
 shortening); the served behaviour is in tests/test_realworld_heldout.py.
 """
 import pytest
-import spacy
 
 from assistant.nlg import SMS_ANSWERS_CHARS, _shortened, _subject_text
 from channels.sms.text import segment_count
-from miss_nlp import PIPELINE_PACKAGE, asks, coverage
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return spacy.load(PIPELINE_PACKAGE)
+from miss_nlp import asks, coverage
 
 
 @pytest.fixture(scope="module")

@@ -10,16 +10,17 @@ import os
 import socket
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Iterator, List, Optional, Set
 
 import pytest
 
-from assistant.launcher import (
-    PROJECT_ROOT, WIDGET_CONFIG_PATH, Assistant, WidgetServer, cors_args, cors_origins,
-    free_port, parse_origins, running_assistant, serving_widget)
+from assistant.processes import Assistant, free_port
+from assistant.widget_server import (WIDGET_CONFIG_PATH, WidgetServer, cors_args, cors_origins,
+                                     serving_widget)
+from miss_config.paths import PROJECT_ROOT
+from miss_config.settings import parse_origins
+from tests.http_helpers import fresh_sender, send
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("MISS_CHROMIUM", "/usr/bin/chromium")
@@ -60,12 +61,8 @@ def test_demo_origin_is_allowed_by_default_and_clinic_origins_are_added():
 
 
 def _get(url: str, origin: str = ""):
-    request = urllib.request.Request(url, headers={"Origin": origin} if origin else {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), b""
+    response = send(url, headers={"Origin": origin} if origin else {}, timeout=10)
+    return response.status, response.headers, response.body
 
 
 def test_widget_server_serves_the_widget_demo_and_config_only():
@@ -195,18 +192,17 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(trained_model, tmp_path_factory) -> Iterator[Stack]:
-    """Rasa (CORS: the demo origin only) behind the forwarder; the widget server in front."""
-    rasa_port = free_port()
-    forwarder = Forwarder(rasa_port)
+def stack(assistant) -> Iterator[Stack]:
+    """The shared assistant (CORS: its demo page's origin only) behind the forwarder:
+    for this module, its widget server sends the page to Rasa through the forwarder."""
+    forwarder = Forwarder(assistant.port)
     forwarder.up()
+    widget = assistant.widget
+    direct, widget.rasa_url = widget.rasa_url, forwarder.url
     try:
-        with serving_widget(forwarder.url, configured_origins="") as widget, \
-                running_assistant(port=rasa_port, log_dir=ARTIFACTS / "widget-server-logs",
-                                  env={"MISS_DATA_DIR": str(tmp_path_factory.mktemp("data"))},
-                                  extra_args=cors_args(widget.cors_origins)) as assistant:
-            yield Stack(widget, assistant, forwarder)
+        yield Stack(widget, assistant, forwarder)
     finally:
+        widget.rasa_url = direct
         forwarder.down()
 
 
@@ -609,17 +605,16 @@ def test_usable_at_200_percent_zoom(browser, stack):
 @pytest.mark.server
 def test_rasa_allows_the_configured_origins_only(stack):
     webhook = stack.assistant.rest_webhook
-    body = json.dumps({"sender": "cors-check", "message": "hello"}).encode()
+    body = json.dumps({"sender": fresh_sender("cors-check"), "message": "hello"}).encode()
 
     def allowed_origin(origin: str, method: str = "POST") -> Optional[str]:
         headers = {"Origin": origin, "Content-Type": "application/json"}
         if method == "OPTIONS":
             headers.update({"Access-Control-Request-Method": "POST",
                             "Access-Control-Request-Headers": "content-type"})
-        request = urllib.request.Request(webhook, data=body if method == "POST" else None,
-                                         headers=headers, method=method)
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.headers.get("Access-Control-Allow-Origin")
+        response = send(webhook, method, body if method == "POST" else None, headers)
+        assert response.status < 400, (origin, method, response.status)
+        return response.headers.get("Access-Control-Allow-Origin")
 
     demo = stack.widget.origin
     assert allowed_origin(demo, "OPTIONS") == demo
