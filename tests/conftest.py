@@ -36,17 +36,23 @@ def trained_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def assistant(trained_model, tmp_path_factory):
+def assistant_data(tmp_path_factory) -> Path:
+    """The shared assistant's data folder (its conversations and its shell token)."""
+    return tmp_path_factory.mktemp("assistant-data")
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model, assistant_data):
     """The assistant as `make run` serves it, once for the whole test session: the
     action server, the Rasa server (the REST channel, the SMS channel with the test
     Twilio account of tests/http_helpers.py, CORS for the demo page's origin) and the
     widget's demo page, on free loopback ports.
 
-    Conversations go to a SQLite store of the session's own (``assistant.data``),
-    never var/. Every test talks under fresh sender ids, so no test sees another's.
+    Conversations go to a SQLite store of the session's own (``assistant_data``, also
+    ``assistant.data``), never var/. Every test talks under fresh sender ids, so no
+    test sees another's.
     """
-    data = tmp_path_factory.mktemp("assistant-data")
-    env = {"MISS_DATA_DIR": str(data), **sms_env()}
+    env = {"MISS_DATA_DIR": str(assistant_data), **sms_env()}
     with served_assistant("server-logs", env, widget=True) as running:
         yield running
 
