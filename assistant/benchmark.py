@@ -7,109 +7,33 @@ patient questions, so they exercise every path (answers, emergencies, declines).
     python -m assistant.benchmark                 # ours and stock, no training
     python -m assistant.benchmark --train         # also time `rasa train` for both
     python -m assistant.benchmark --only-ours --messages 200 --levels 1
+    python -m assistant.benchmark --workers 1     # skip the several-processes run
 
-Prints a table; writes results/benchmark.json.
+Ours runs twice: one Rasa server process (as `make run` serves it), then one
+process per core (SANIC_WORKERS) with a throw-away local Redis holding the
+locks and rate limits, as several processes need. Prints a table with the CPU
+each message costs the Rasa server; writes results/benchmark.json.
 """
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence
 
 from assistant.evaluate import HELDOUT, load_examples
+from assistant.loopback_load import (cpu_seconds, first_answer_seconds, load, local_redis,
+                                     peak_rss_mb, process_tree)
 from assistant.processes import (VENV_BIN, base_env, free_port, running_assistant, start_process,
                                  stop)
 from miss_config.paths import MODEL, PROJECT_ROOT
 
 LEVELS = (1, 10, 50)
-# A patient asks a handful of questions; after this many a new conversation starts,
-# so the trackers stay the size real ones have.
-CONVERSATION_LENGTH = 10
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * share
-    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-
-
-def peak_rss_mb(pid: int) -> float:
-    """Peak resident memory (VmHWM) of a process, in MB."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
-
-
-async def load(webhook: str, texts: Sequence[str], conversations: int,
-               total: int) -> Dict[str, float]:
-    """``total`` messages from ``conversations`` patients chatting at once."""
-    import aiohttp
-
-    latencies: List[float] = []
-    errors = 0
-    per_conversation = [total // conversations + (1 if i < total % conversations else 0)
-                        for i in range(conversations)]
-
-    async def conversation(n: int, count: int, session) -> None:
-        nonlocal errors
-        for k in range(count):
-            if k % CONVERSATION_LENGTH == 0:
-                sender = f"bench-{uuid.uuid4().hex[:8]}"
-            text = texts[(n * 7 + k) % len(texts)]
-            started = time.perf_counter()
-            try:
-                async with session.post(webhook, json={"sender": sender, "message": text}) as r:
-                    await r.read()
-                    if r.status != 200:
-                        errors += 1
-            except aiohttp.ClientError:
-                errors += 1
-            latencies.append(time.perf_counter() - started)
-
-    timeout = aiohttp.ClientTimeout(total=120)
-    connector = aiohttp.TCPConnector(limit=conversations)
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        started = time.perf_counter()
-        await asyncio.gather(*(conversation(n, c, session)
-                               for n, c in enumerate(per_conversation) if c))
-        elapsed = time.perf_counter() - started
-    return {
-        "conversations": conversations, "messages": len(latencies), "errors": errors,
-        "msgs_per_s": len(latencies) / elapsed,
-        "p50_ms": percentile(latencies, 0.50) * 1000,
-        "p95_ms": percentile(latencies, 0.95) * 1000,
-        "p99_ms": percentile(latencies, 0.99) * 1000,
-    }
-
-
-def first_answer_seconds(webhook: str, started: float, timeout: float = 240) -> float:
-    import urllib.request
-
-    body = json.dumps({"sender": "bench-start", "message": "hello"}).encode()
-    while time.monotonic() - started < timeout:
-        try:
-            request = urllib.request.Request(webhook, data=body,
-                                             headers={"Content-Type": "application/json"})
-            with urllib.request.urlopen(request, timeout=5) as response:
-                if response.status == 200 and json.loads(response.read()):
-                    return time.monotonic() - started
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError("no first answer")
 
 
 @contextmanager
@@ -133,36 +57,64 @@ def timed(cmd: List[str], cwd: Path) -> float:
 
 def measure(name: str, webhook: str, started: float, pids: Dict[str, int],
             texts: Sequence[str], levels: Sequence[int], messages: int) -> Dict:
+    """Start-up, then each load level; CPU per message is the Rasa server's (all its
+    processes), which the machine's other work changes far less than wall time."""
     result = {"name": name, "startup_s": first_answer_seconds(webhook, started), "levels": []}
     print(f"[{name}] first answer {result['startup_s']:.1f}s after start", flush=True)
+    asyncio.run(load(webhook, texts, 2, 40))  # warm-up, not counted
+    server = process_tree(pids["rasa"])
+    result["processes"] = len(server)
     for level in levels:
+        cpu_before = cpu_seconds(server)
         row = asyncio.run(load(webhook, texts, level, messages))
+        row["cpu_ms_per_msg"] = 1000 * (cpu_seconds(server) - cpu_before) / row["messages"]
         result["levels"].append(row)
         print(f"[{name}] {level:3d} conversations: {row['msgs_per_s']:6.1f} msg/s  "
               f"p50 {row['p50_ms']:6.1f} ms  p95 {row['p95_ms']:6.1f} ms  "
-              f"p99 {row['p99_ms']:6.1f} ms  errors {row['errors']}", flush=True)
+              f"p99 {row['p99_ms']:6.1f} ms  CPU {row['cpu_ms_per_msg']:5.1f} ms/msg  "
+              f"errors {row['errors']}", flush=True)
     result["peak_rss_mb"] = {role: peak_rss_mb(pid) for role, pid in pids.items()}
+    result["peak_rss_mb_per_process"] = max(peak_rss_mb(pid) for pid in server)
     return result
 
 
+def run_ours(name: str, model: Path, tmp: Path, texts: Sequence[str], args: argparse.Namespace,
+             env: Optional[Dict[str, str]] = None) -> Dict:
+    """Ours served as `make run` serves it (SQLite conversation store), in a folder
+    of its own, with ``env`` added (several processes: Redis and SANIC_WORKERS)."""
+    started = time.monotonic()
+    with running_assistant(port=free_port(), log_dir=tmp / f"{name}-logs",
+                           env={"MISS_DATA_DIR": str(tmp / f"{name}-data"), **(env or {})},
+                           extra_args=["--model", str(model)]) as ours:
+        return measure(name, ours.rest_webhook, started,
+                       {"rasa": ours.processes[1].pid, "actions": ours.processes[0].pid},
+                       texts, args.levels, args.messages)
+
+
 def print_table(results: List[Dict]) -> None:
-    print("\n| bot | conversations | msg/s | p50 ms | p95 ms | p99 ms |")
-    print("|---|---|---|---|---|---|")
+    print("\n| bot | Rasa processes | patients at once | msg/s | msg/s per process | p50 ms "
+          "| p95 ms | p99 ms | CPU ms/msg |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
+        workers = r.get("workers", 1)
         for row in r["levels"]:
-            print(f"| {r['name']} | {row['conversations']} | {row['msgs_per_s']:.1f} | "
-                  f"{row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} |")
+            print(f"| {r['name']} | {workers} | {row['conversations']} | {row['msgs_per_s']:.1f} | "
+                  f"{row['msgs_per_s'] / workers:.1f} | {row['p50_ms']:.1f} | "
+                  f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['cpu_ms_per_msg']:.1f} |")
+    print()
     for r in results:
         memory = ", ".join(f"{k} {v:.0f} MB" for k, v in r["peak_rss_mb"].items())
         train = f", training {r['train_s']:.0f} s" if "train_s" in r else ""
-        print(f"{r['name']}: start-up to first answer {r['startup_s']:.1f} s, "
-              f"peak memory {memory}{train}")
-    if len(results) == 2:
-        ours, stock = results
-        print("\nours/stock ratios:")
+        print(f"{r['name']}: start-up to first answer {r['startup_s']:.1f} s, peak memory "
+              f"{memory} (largest Rasa process {r['peak_rss_mb_per_process']:.0f} MB){train}")
+    by_name = {r["name"]: r for r in results}
+    if "ours" in by_name and "stock" in by_name:
+        ours, stock = by_name["ours"], by_name["stock"]
+        print("\nours/stock ratios (one process each):")
         for a, b in zip(ours["levels"], stock["levels"]):
             print(f"  {a['conversations']:3d} conversations: throughput "
-                  f"{a['msgs_per_s'] / b['msgs_per_s']:.2f}, p95 {a['p95_ms'] / b['p95_ms']:.2f}")
+                  f"{a['msgs_per_s'] / b['msgs_per_s']:.2f}, p95 {a['p95_ms'] / b['p95_ms']:.2f}, "
+                  f"CPU per message {a['cpu_ms_per_msg'] / b['cpu_ms_per_msg']:.2f}")
         print(f"  start-up {ours['startup_s'] / stock['startup_s']:.2f}, memory (Rasa server) "
               f"{ours['peak_rss_mb']['rasa'] / stock['peak_rss_mb']['rasa']:.2f}")
         if "train_s" in ours and "train_s" in stock:
@@ -173,6 +125,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=300, help="messages per level")
     parser.add_argument("--levels", type=int, nargs="+", default=list(LEVELS))
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="Rasa server processes for the several-processes run "
+                             "(default: one per core; 1 skips that run)")
     parser.add_argument("--train", action="store_true", help="also time training both bots")
     parser.add_argument("--only-ours", action="store_true")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results")
@@ -189,18 +144,21 @@ def main(argv: Optional[List[str]] = None) -> int:
                              "--fixed-model-name", "bench"], PROJECT_ROOT)
             model = tmp / "ours" / "bench.tar.gz"
             print(f"  {train_s:.0f} s", flush=True)
-        started = time.monotonic()
-        port = free_port()
-        # Served as `make run` serves it (SQLite tracker store), in a folder of its own.
-        with running_assistant(port=port, log_dir=tmp / "ours-logs",
-                               env={"MISS_DATA_DIR": str(tmp / "ours-data")},
-                               extra_args=["--model", str(model)]) as ours:
-            result = measure("ours", ours.rest_webhook, started,
-                             {"rasa": ours.processes[1].pid, "actions": ours.processes[0].pid},
-                             texts, args.levels, args.messages)
+        result = run_ours("ours", model, tmp, texts, args)
         if train_s is not None:
             result["train_s"] = train_s
         results.append(result)
+        if args.workers > 1:
+            with local_redis() as redis_port:
+                if redis_port is None:
+                    print("redis-server is not installed (`make service-deps`): no run with "
+                          "several processes.", flush=True)
+                else:
+                    result = run_ours(f"ours x{args.workers}", model, tmp, texts, args, env={
+                        "MISS_REDIS_HOST": "127.0.0.1", "MISS_REDIS_PORT": str(redis_port),
+                        "SANIC_WORKERS": str(args.workers)})
+                    result["workers"] = args.workers
+                    results.append(result)
         if not args.only_ours:
             stock_dir = tmp / "stock"
             print("Making a stock `rasa init --no-prompt` bot...", flush=True)

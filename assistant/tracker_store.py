@@ -26,32 +26,48 @@ server, fails once more. This store
   (:func:`watch_refusals`);
 * keeps no phone number, e-mail address or date a patient typed: every event is
   redacted (assistant/personal_details.py) as it is written, after the
-  understanding and the red-flag check have read the original text.
+  understanding and the red-flag check have read the original text;
+* does not re-read the conversation it has just written. Rasa's store reads and
+  rebuilds the whole conversation for every message and counts it again before
+  each write. Here each process keeps the conversations it last saved or read
+  (:class:`ConversationCache`) and, under the conversation's lock, checks one
+  cheap fact of the table (the conversation's row count and highest row id)
+  before trusting them, so a message handled by another server, a pruned or
+  edited conversation, or a write that failed half-way always means a fresh read;
+* keeps its SQLite connections open (Rasa's SQLAlchemy opens and closes a file
+  connection per query) with ``synchronous=NORMAL``, the setting SQLite
+  recommends for write-ahead logging: a crash of the process loses nothing, a
+  power cut at most the last answers.
 """
 import asyncio
+import collections
 import contextlib
 import contextvars
+import itertools
+import json
 import logging
-import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import (Any, Awaitable, Callable, Dict, Generator, Iterable, Iterator, List,
-                    Optional, Text, TypeVar)
+                    Optional, Text, Tuple, TypeVar)
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, ensure_schema_exists
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.personal_details import redact_value
+from miss_config.settings import Settings, read_setting
 
 logger = logging.getLogger(__name__)
 
-RETRY_SECONDS_ENV = "MISS_DB_RETRY_SECONDS"
-DEFAULT_RETRY_SECONDS = 10.0
 POSTGRES_CONNECT_TIMEOUT = 3  # seconds; connecting blocks the server's event loop
 SQLITE_BUSY_TIMEOUT = 1.0     # seconds; the same, then retried without blocking
 
 T = TypeVar("T")
+
+# Conversations each process keeps in memory (the ones most recently used).
+CACHED_CONVERSATIONS = 1000
 
 # When the current request's waiting for the database ends (None: not waiting).
 _deadline: contextvars.ContextVar[Optional[float]] = contextvars.ContextVar(
@@ -92,22 +108,81 @@ def _refuse(error: BaseException, sender_id: Any = None) -> UnstorableConversati
                                   f"({type(error).__name__})")
 
 
+_READ_BACK = {"user", "slot", "entities", "user_featurization"}
+
+
 class _Redacted:
     """An event as Rasa's ``save`` writes it (``type_name``, ``as_dict()``), redacted."""
 
     def __init__(self, event: Any) -> None:
         self.type_name = event.type_name
-        self._data = redact_value(event.as_dict())
+        original = event.as_dict()
+        self._data = redact_value(original)
+        # Only what the patient said or a slot holds is read back by the policies
+        # and the channels; the assistant's own replies (the clinic's phone number
+        # is redacted there too) are not.
+        # (Compared as stored: redaction turns the tokens' tuples into lists.)
+        self.json = json.dumps(self._data)
+        self.changed = (event.type_name in _READ_BACK and self._data != original
+                        and self.json != json.dumps(original))
 
     def as_dict(self) -> Dict[str, Any]:
         return self._data
 
 
+# What the table holds for one conversation: (row count, highest row id).
+StoredState = Tuple[int, Optional[int]]
+
+
+@dataclass
+class _Entry:
+    tracker: DialogueStateTracker
+    length: int          # len(tracker.events) when it matched the table
+    stored: StoredState
+
+
+class ConversationCache:
+    """The trackers this process last read or wrote, each with the table's state then.
+
+    An entry is used only while the table still shows that state and the tracker
+    has no events beyond those stored (a message that failed before its save
+    leaves some): anything else is a miss and the conversation is read again."""
+
+    def __init__(self, size: int = CACHED_CONVERSATIONS) -> None:
+        self.size = size
+        self._entries: "collections.OrderedDict[str, _Entry]" = collections.OrderedDict()
+
+    def get(self, sender_id: str, stored: StoredState) -> Optional[DialogueStateTracker]:
+        entry = self._entries.get(sender_id)
+        if entry is None or entry.stored != stored or len(entry.tracker.events) != entry.length:
+            return None
+        self._entries.move_to_end(sender_id)
+        return entry.tracker
+
+    def unsaved_events(self, tracker: DialogueStateTracker, stored: StoredState
+                       ) -> Optional[List[Any]]:
+        """The events to write, if this very tracker is the one the table holds."""
+        entry = self._entries.get(tracker.sender_id)
+        if entry is None or entry.tracker is not tracker or entry.stored != stored:
+            return None
+        return list(itertools.islice(tracker.events, entry.length, None))
+
+    def put(self, tracker: DialogueStateTracker, stored: StoredState) -> None:
+        self._entries[tracker.sender_id] = _Entry(tracker, len(tracker.events), stored)
+        self._entries.move_to_end(tracker.sender_id)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def forget(self, sender_id: str) -> None:
+        self._entries.pop(sender_id, None)
+
+
 def retry_seconds() -> float:
+    """MISS_DB_RETRY_SECONDS (miss_config/settings.py); a bad value means the default."""
     try:
-        return max(0.0, float(os.environ.get(RETRY_SECONDS_ENV, DEFAULT_RETRY_SECONDS)))
+        return read_setting("db_retry_seconds")
     except ValueError:
-        return DEFAULT_RETRY_SECONDS
+        return Settings.db_retry_seconds
 
 
 def is_unavailable(error: BaseException) -> bool:
@@ -134,15 +209,38 @@ def _use_wal(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
 
 
 def create_engine(url: Any) -> "sa.engine.Engine":
-    engine = sa.create_engine(url, **engine_kwargs(url))
+    kwargs = engine_kwargs(url)
+    url = sa.engine.make_url(url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        # SQLAlchemy 1.4 gives file databases a NullPool: a new connection, and a
+        # WAL checkpoint when it closes, for every query. Rasa's store runs on the
+        # server's one event-loop thread; the pool hands a connection to one user
+        # at a time.
+        kwargs["poolclass"] = sa.pool.QueuePool
+        kwargs["connect_args"] = {**kwargs["connect_args"], "check_same_thread": False}
+    engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _use_wal)
     return engine
+
+
+def _row(sender_id: Text, event: _Redacted) -> Dict[str, Any]:
+    """The ``events`` table's columns, filled as Rasa's ``save`` fills them."""
+    data = event.as_dict()
+    return {"sender_id": sender_id, "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
+            "action_name": data.get("name"), "data": event.json}
+
+
+# Plain SQL: building the same ORM query for every message costs more than running it.
+_STORED_STATE = sa.text("SELECT count(id), max(id) FROM events WHERE sender_id = :sender_id")
 
 
 class ResilientSQLTrackerStore(SQLTrackerStore):
@@ -162,6 +260,7 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = create_engine(url)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.cache = ConversationCache()
 
     @contextlib.contextmanager
     def session_scope(self) -> Generator[Any, None, None]:
@@ -179,9 +278,46 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         finally:
             session.close()
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
-        for event in super()._additional_events(session, tracker):
-            yield _Redacted(event)
+    def _stored_state(self, session: Any, sender_id: Text) -> StoredState:
+        count, last_id = session.execute(_STORED_STATE, {"sender_id": sender_id}).one()
+        return int(count), last_id
+
+    async def _retrieve_latest(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        with self.session_scope() as session:
+            stored = self._stored_state(session, sender_id)
+        tracker = self.cache.get(sender_id, stored)
+        if tracker is not None:
+            return tracker
+        # Read after the state was taken: a write in between makes the entry look
+        # older than the table, so the next message reads again (never the reverse).
+        tracker = await SQLTrackerStore.retrieve(self, sender_id)
+        if tracker is None:
+            self.cache.forget(sender_id)
+        else:
+            self.cache.put(tracker, stored)
+        return tracker
+
+    async def _save_events(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's ``save``, with the unsaved events known from the cache when it can."""
+        sender_id = tracker.sender_id
+        with self.session_scope() as session:
+            stored = self._stored_state(session, sender_id)
+            events = self.cache.unsaved_events(tracker, stored)
+            known = events is not None or stored[0] == 0
+            if events is None:
+                events = list(SQLTrackerStore._additional_events(self, session, tracker))
+            self.cache.forget(sender_id)  # until the write is committed
+            redacted = [_Redacted(event) for event in events]
+            if redacted:
+                # One multi-row INSERT; the ORM's unit of work costs more than the write.
+                session.execute(self.SQLEvent.__table__.insert(),
+                                [_row(sender_id, event) for event in redacted])
+                stored = self._stored_state(session, sender_id)  # this transaction's view
+            session.commit()
+        # A patient's words or a slot redacted differ from the tracker in memory:
+        # the next message reads the stored conversation, as another server would.
+        if known and not any(event.changed for event in redacted):
+            self.cache.put(tracker, stored)
 
     async def _retrying(self, operation: Callable[..., Awaitable[T]], *args: Any) -> T:
         delay = 0.2
@@ -210,7 +346,7 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
                 return result
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
-        return await self._retrying(super().retrieve, sender_id)
+        return await self._retrying(self._retrieve_latest, sender_id)
 
     async def retrieve_full_tracker(self, conversation_id: Text
                                     ) -> Optional[DialogueStateTracker]:
@@ -229,6 +365,6 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         token = _streamed.set(True)
         try:
-            await self._retrying(super().save, tracker)
+            await self._retrying(self._save_events, tracker)
         finally:
             _streamed.reset(token)

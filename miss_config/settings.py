@@ -194,6 +194,9 @@ class Settings:
     max_message_chars: int = setting(
         "MISS_MAX_MESSAGE_CHARS", 1000, "longer messages are read whole for red flags first; "
         "without one, the patient is asked to shorten them", _whole(1))
+    sanic_workers: int = setting(
+        "SANIC_WORKERS", 1, "Rasa server processes answering at once, one per core; more "
+        "than 1 needs `MISS_REDIS_HOST` (the conversation locks and rate limits)", _whole(1))
     sanic_request_max_size: int = setting("SANIC_REQUEST_MAX_SIZE", 1_000_000,
                                           "largest request in bytes (else 413)", _whole(1))
     sanic_request_timeout: int = setting("SANIC_REQUEST_TIMEOUT", 30,
@@ -231,7 +234,8 @@ class Settings:
     @property
     def sanic_env(self) -> Dict[str, str]:
         """The request limits as Sanic reads them from the Rasa server's environment."""
-        return {"SANIC_REQUEST_MAX_SIZE": str(self.sanic_request_max_size),
+        return {"SANIC_WORKERS": str(self.sanic_workers),
+                "SANIC_REQUEST_MAX_SIZE": str(self.sanic_request_max_size),
                 "SANIC_REQUEST_TIMEOUT": str(self.sanic_request_timeout),
                 "SANIC_RESPONSE_TIMEOUT": str(self.sanic_response_timeout)}
 
@@ -253,12 +257,20 @@ def _read(item: Any, env: Optional[Mapping[str, str]]) -> Any:
 
 def _together(settings: Settings) -> List[str]:
     """Problems no single setting shows."""
+    problems = []
     if settings.sms_on and settings.db_host and not settings.sms_hash_key:
-        return ["MISS_SMS_HASH_KEY must be set when conversations are in PostgreSQL "
-                "(MISS_DB_HOST) and SMS is on: every server must hash phone numbers with the "
-                "same key, or a patient's STOP taken by one server is not found by the next. "
-                "Set the same secret on every server, e.g. `openssl rand -hex 32`, and keep it."]
-    return []
+        problems.append(
+            "MISS_SMS_HASH_KEY must be set when conversations are in PostgreSQL "
+            "(MISS_DB_HOST) and SMS is on: every server must hash phone numbers with the "
+            "same key, or a patient's STOP taken by one server is not found by the next. "
+            "Set the same secret on every server, e.g. `openssl rand -hex 32`, and keep it.")
+    if settings.sanic_workers > 1 and not settings.redis_host:
+        # Rasa would quietly fall back to one process with locks in memory.
+        problems.append(
+            f"SANIC_WORKERS={settings.sanic_workers} needs MISS_REDIS_HOST: several server "
+            "processes must share one lock per conversation and one count for the rate "
+            "limits. Set MISS_REDIS_HOST, or SANIC_WORKERS=1.")
+    return problems
 
 
 def settings_problems(env: Optional[Mapping[str, str]] = None) -> List[str]:

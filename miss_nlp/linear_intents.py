@@ -6,9 +6,10 @@ Pure numpy/scipy/scikit-learn, no Rasa: the Rasa component in
 text (so typos still share most of their features).
 """
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from scipy import sparse
@@ -17,6 +18,9 @@ from sklearn.linear_model import LogisticRegression
 
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
+# Up to this many texts are scored one by one (see _scores); more go through the
+# sparse matrices, which pay off for a whole evaluation file.
+SMALL_BATCH = 8
 
 
 def _vectorizers(word_vocab=None, char_vocab=None) -> Tuple[CountVectorizer, CountVectorizer]:
@@ -69,6 +73,8 @@ class LinearIntentModel:
     def __post_init__(self) -> None:
         # Built once: a CountVectorizer checks its whole vocabulary on first use.
         self._vectorizers: Optional[Tuple[CountVectorizer, CountVectorizer]] = None
+        self._analyzers: Optional[Tuple[Callable, Callable]] = None
+        self._coef_rows: Optional[np.ndarray] = None
 
     def features(self, lemma_texts: Sequence[str], raw_texts: Sequence[str]) -> sparse.csr_matrix:
         if self._vectorizers is None:
@@ -80,11 +86,41 @@ class LinearIntentModel:
         ]).tocsr()
 
     def predict_proba(self, lemma_texts: Sequence[str], raw_texts: Sequence[str]) -> np.ndarray:
-        scores = self.features(lemma_texts, raw_texts) @ self.coef.T + self.intercept
-        scores = np.asarray(scores)
+        if len(lemma_texts) <= SMALL_BATCH:
+            scores = np.array([self._scores(lemma, raw)
+                               for lemma, raw in zip(lemma_texts, raw_texts)])
+        else:
+            scores = np.asarray(self.features(lemma_texts, raw_texts) @ self.coef.T
+                                + self.intercept)
+        if scores.size == 0:
+            return scores.reshape(0, len(self.classes))
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
+
+    def _scores(self, lemma_text: str, raw_text: str) -> np.ndarray:
+        """One message's class scores, the same sums as the sparse path, without
+        building sparse matrices (a served message is one text, a few at most)."""
+        if self._analyzers is None:
+            words, chars = _vectorizers(self.word_vocab, self.char_vocab)
+            self._analyzers = (words.build_analyzer(), chars.build_analyzer())
+            self._coef_rows = np.ascontiguousarray(self.coef.T)
+        word_analyzer, char_analyzer = self._analyzers
+        scores = self.intercept.astype(np.float64).copy()
+        offset = len(self.word_vocab)
+        for analyzer, vocab, idf, start in ((word_analyzer, self.word_vocab, self.word_idf, 0),
+                                            (char_analyzer, self.char_vocab, self.char_idf,
+                                             offset)):
+            counts = Counter(i for i in map(vocab.get, analyzer(
+                lemma_text if start == 0 else raw_text)) if i is not None)
+            if not counts:
+                continue
+            index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64,
+                                                count=len(counts)))) * idf[index]
+            weights /= np.sqrt(np.dot(weights, weights))
+            scores += weights @ self._coef_rows[index + start]
+        return scores
 
     def save(self, directory: Path) -> None:
         (directory / "linear_intents.json").write_text(json.dumps(
