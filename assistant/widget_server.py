@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence
 
 from assistant.processes import browser_url
-from miss_config.knowledge import domain_responses, load_clinic
+from miss_config.knowledge import domain_responses, load_clinic, widget_texts
 from miss_config.paths import PROJECT_ROOT
 from miss_config.settings import load_settings, parse_origins
 
@@ -53,7 +53,9 @@ def cors_args(origins: Sequence[str]) -> List[str]:
 
 
 def widget_config(rasa_url: str) -> Dict[str, object]:
-    """What the widget fetches at start: the server and the clinic's own details."""
+    """What the widget fetches at start: the server, the clinic's own details, the
+    greeting's suggested questions (the domain's greeting buttons) and every text the
+    widget says itself (knowledge/widget.yml): the widget carries no wording of its own."""
     clinic = load_clinic()
     greet = (domain_responses().get("utter_greet") or [{}])[0]
     suggestions = [{"title": str(b["title"]), "payload": str(b["payload"])}
@@ -63,6 +65,7 @@ def widget_config(rasa_url: str) -> Dict[str, object]:
         "clinicName": clinic["clinic_name"],
         "emergencyNumber": clinic["emergency_number"],
         "suggestions": suggestions,
+        "texts": widget_texts(),
     }
 
 

@@ -5,6 +5,7 @@
     knowledge/sources.yml      sources()           which answer rests on which part of the guide
     knowledge/sms.yml          sms_file()          SMS texts, keywords and limits (channels/)
     knowledge/red_flags.yml    red_flags_file()    triage vocabulary and advice (miss_nlp/triage/)
+    knowledge/widget.yml       widget_texts()      what the website widget says itself (its config)
     domain.yml                 domain_responses()  every response, as written (unfilled)
 
 MISS_KNOWLEDGE_DIR points a clinic at its own copy of knowledge/. YAML is read
@@ -23,6 +24,7 @@ CLINIC_FILE = "clinic.yml"
 SOURCES_FILE = "sources.yml"
 SMS_FILE = "sms.yml"
 RED_FLAGS_FILE = "red_flags.yml"
+WIDGET_FILE = "widget.yml"
 # What a patient hears the article called ("as the patient guide says").
 SOURCE_DOCUMENT = "patient guide"
 
@@ -81,6 +83,20 @@ def sms_file() -> Path:
 
 def red_flags_file() -> Path:
     return knowledge_dir() / RED_FLAGS_FILE
+
+
+def widget_texts(path: Optional[Path] = None) -> Dict[str, str]:
+    """knowledge/widget.yml: its ``texts`` and ``names``, as one {key: text} (else ValueError).
+
+    Read on every call: the widget server serves an edited file without a restart."""
+    path = path or knowledge_dir() / WIDGET_FILE
+    data = _yaml(path) or {}
+    texts = {**(data.get("texts") or {}), **(data.get("names") or {})}
+    empty = sorted(key for key, text in texts.items() if not str(text or "").strip())
+    if not texts or empty:
+        raise ValueError(f"{path} has no texts" if not texts
+                         else f"{path} has empty texts: {', '.join(empty)}")
+    return {str(key): " ".join(str(text).split()) for key, text in texts.items()}
 
 
 @lru_cache(maxsize=4)

@@ -10,7 +10,9 @@ import os
 import socket
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator, List, Optional, Set
 
 import pytest
@@ -18,6 +20,7 @@ import pytest
 from assistant.processes import Assistant, free_port
 from assistant.widget_server import (WIDGET_CONFIG_PATH, WidgetServer, cors_args, cors_origins,
                                      serving_widget)
+from miss_config.knowledge import widget_texts
 from miss_config.paths import PROJECT_ROOT
 from miss_config.settings import parse_origins
 from tests.http_helpers import fresh_sender, send
@@ -621,3 +624,133 @@ def test_rasa_allows_the_configured_origins_only(stack):
     assert allowed_origin(demo) == demo
     assert allowed_origin("https://evil.example", "OPTIONS") is None
     assert allowed_origin("https://evil.example") is None
+
+
+# --------------------------------------------------------------- what the widget says
+
+def test_widget_server_serves_the_stylesheet_the_parts_and_every_text():
+    with serving_widget("http://127.0.0.1:5999", configured_origins="") as widget:
+        status, headers, body = _get(widget.url + "/miss-widget.css")
+        assert status == 200 and headers["Content-Type"].startswith("text/css")
+        assert b".mw-launcher" in body
+        for part in ("config", "dom", "store", "panel", "messages", "conversation"):
+            status, headers, _ = _get(f"{widget.url}/parts/{part}.js")
+            assert status == 200 and headers["Content-Type"].startswith("text/javascript"), part
+        config = json.loads(_get(widget.url + WIDGET_CONFIG_PATH)[2])
+        # Every sentence the widget says is served from knowledge/widget.yml.
+        assert config["texts"] == widget_texts()
+        assert "not a clinician" in config["texts"]["greeting_who"]
+
+
+def _route_rasa(page, statuses: dict, replies: list) -> None:
+    """The widget's REST calls answered with ``statuses`` (by path end) and ``replies``."""
+    def handle(route, request):
+        cors = {"Access-Control-Allow-Origin": request.headers.get("origin", "*"),
+                "Access-Control-Allow-Headers": "Content-Type",
+                "Access-Control-Allow-Methods": "POST, OPTIONS"}
+        if request.method == "OPTIONS":
+            route.fulfill(status=204, headers=cors)
+            return
+        status = statuses[request.url.rsplit("/", 1)[-1]]
+        route.fulfill(status=status, headers=cors, content_type="application/json",
+                      body=json.dumps(replies if status == 200 else {}))
+
+    page.route("**/webhooks/rest/*", handle)
+
+
+@pytest.mark.server
+def test_rate_limit_and_feedback_texts_come_from_the_served_config(session):
+    s, expect = session, session.expect
+    texts = widget_texts()
+    statuses = {"webhook": 429, "feedback": 500}
+    _route_rasa(s.page, statuses, [
+        {"recipient_id": "x", "text": "MISS uses smaller cuts."},
+        {"recipient_id": "x", "custom": {"source": {"document": "patient guide",
+                                                    "quote": "Smaller incisions."}}}])
+    s.goto_demo()
+    s.open()
+    s.ask("what is MISS?")
+    alert = s.page.get_by_role("alert")
+    expect(alert).to_contain_text(texts["too_fast"])   # 429: wait a minute, not "couldn't reach"
+    expect(s.messages.last).to_contain_text("Not sent")
+
+    statuses["webhook"] = 200
+    alert.get_by_role("button", name="Try again").click()
+    answer = s.wait_for_answers(1)
+    expect(answer.locator("summary")).to_have_text(texts["source"])
+    answer.get_by_role("button", name="Yes, this answer helped").click()
+    expect(s.page.get_by_role("status")).to_have_text(texts["feedback_error"])
+    statuses["feedback"] = 200
+    answer.get_by_role("button", name="Yes, this answer helped").click()
+    expect(answer).to_contain_text(texts["feedback_thanks"])
+    assert not s.errors, s.errors
+
+
+@pytest.mark.server
+def test_without_its_config_the_widget_says_one_line_and_does_not_chat(session):
+    s, expect = session, session.expect
+    s.page.route("**" + WIDGET_CONFIG_PATH, lambda route, request: route.fulfill(status=500))
+    s.goto_demo()
+    s.open()
+    expect(s.page.locator("#mw-greeting")).to_have_text(
+        "The assistant is not available right now. Please try again later.")
+    expect(s.input).to_be_hidden()
+    expect(s.page.get_by_role("button", name="Close chat")).to_be_focused()
+    assert not s.errors, s.errors
+
+
+class ClinicPage:
+    """A clinic's own page on another loopback origin (a real server: Chromium does not
+    let a page it cannot place load from loopback), embedding the widget with one tag."""
+
+    def __init__(self) -> None:
+        self.script_url = ""
+        clinic = self
+
+        class Page(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                body = (f'<!doctype html><html lang="en"><title>Clinic</title><body>'
+                        f'<h1>Clinic</h1><script src="{clinic.script_url}" defer '
+                        f'data-title="{TITLE}"></script></body></html>').encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+        self.origin = f"http://localhost:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_embedded_on_another_origin_the_widget_loads_from_its_own_url(browser):
+    """One tag on a clinic's page elsewhere: the parts, the stylesheet and the config
+    come from beside the script (the config through CORS)."""
+    with ExitStack() as stack:
+        clinic = ClinicPage()
+        stack.callback(clinic.close)
+        widget = stack.enter_context(serving_widget("http://127.0.0.1:5999",
+                                                    configured_origins=clinic.origin))
+        clinic.script_url = widget.url + "/miss-widget.js"
+        context = browser.new_context(**DESKTOP)
+        stack.callback(context.close)
+        page = context.new_page()
+        errors: List[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(clinic.origin + "/")
+        launcher = page.get_by_role("button", name=LAUNCHER)
+        launcher.wait_for()
+        assert page.evaluate("""() => getComputedStyle(document.getElementById('miss-widget')
+            .shadowRoot.querySelector('.mw-launcher')).position""") == "fixed"
+        launcher.click()
+        greeting = page.locator("#mw-greeting")
+        Session.expect(greeting).to_contain_text(widget_texts()["greeting_what"])
+        Session.expect(greeting).to_contain_text("call 911")
+        assert not errors, errors
