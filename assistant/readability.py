@@ -8,9 +8,12 @@ Pure functions over the project's files (no Rasa, no servers):
   - every text under ``texts:`` in knowledge/sms.yml;
   - in knowledge/red_flags.yml, if it exists, every string whose key is ``text``
     or ends in ``advice``, ``note`` or ``reply``, wherever it is in the file;
-  - the website widget's own sentences: every string literal in
-    widget/miss-widget.js (pieces joined with ``+`` count as one) that reads as
-    words, not code, and has at least 5 words.
+  - every text of 5 words or more under ``texts:`` in knowledge/widget.yml (what
+    the website widget says itself; shorter ones are headings and labels),
+    ``{clinic}`` and ``{emergency}`` filled in as the widget does;
+  - and, so that no sentence escapes, any string literal left in the widget's
+    scripts (widget/**/*.js; pieces joined with ``+`` count as one) that reads as
+    words, not code, and has at least 5 words: the names of its controls.
 * ``grade``: the Flesch-Kincaid grade (``textstat.flesch_kincaid_grade``).
 * ``word_count``: words as a patient counts them.
 
@@ -221,16 +224,25 @@ def widget_sentences(source: str, values: Mapping[str, str]) -> List[tuple]:
 
 
 def widget_texts(root: Path, values: Mapping[str, str]) -> Iterator[PatientText]:
-    path = root / "widget" / "miss-widget.js"
-    if not path.exists():
-        return
-    # The widget's own placeholders: "{clinic}" automated assistant, call "{emergency}".
-    widget_values = {**values,
-                     "clinic": f"{values.get('clinic_name', 'the clinic')}'s",
-                     "emergency": values.get("emergency_number", "")}
-    source = path.read_text("utf-8")
-    for name, text in widget_sentences(source, widget_values):
-        yield PatientText("miss-widget.js", name, text)
+    path = root / "knowledge" / "widget.yml"
+    if path.exists():
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        names = data.get("names") or {}
+        # The widget's own placeholders: "{clinic}" automated assistant, call "{emergency}".
+        widget_values = {**values,
+                         "clinic": fill(str(names.get("clinic", "{clinic_name}'s")), values),
+                         "emergency": values.get("emergency_number", "")}
+        for name, text in (data.get("texts") or {}).items():
+            # Headings and labels (under 5 words, like the scripts') are not graded.
+            if isinstance(text, str) and word_count(text) >= MIN_WIDGET_WORDS:
+                yield PatientText("widget.yml", str(name), fill(text, widget_values))
+    scripts = root / "widget"
+    for script in sorted(scripts.rglob("*.js")):
+        if "node_modules" in script.relative_to(scripts).parts:
+            continue
+        source = script.read_text("utf-8")
+        for name, text in widget_sentences(source, values):
+            yield PatientText(script.relative_to(scripts).as_posix(), name, text)
 
 
 def patient_texts(root: Path = PROJECT_ROOT) -> List[PatientText]:

@@ -2,7 +2,8 @@
 
 The texts are what a patient reads (placeholders filled from knowledge/clinic.yml):
 every domain response, the SMS channel's own texts, the triage advice in
-knowledge/red_flags.yml when it exists, and the website widget's own sentences.
+knowledge/red_flags.yml when it exists, the website widget's texts (knowledge/widget.yml)
+and any sentence left in its scripts.
 Grade: Flesch-Kincaid (textstat). The table of every grade is printed by
 ``test_grade_table`` and by ``python -m assistant.readability``.
 """
@@ -30,6 +31,7 @@ TEXTS = patient_texts()
 CLINIC = yaml.safe_load((PROJECT_ROOT / "knowledge" / "clinic.yml").read_text("utf-8"))
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
 SMS = yaml.safe_load((PROJECT_ROOT / "knowledge" / "sms.yml").read_text("utf-8"))
+WIDGET = yaml.safe_load((PROJECT_ROOT / "knowledge" / "widget.yml").read_text("utf-8"))
 
 
 def by_source(source):
@@ -85,12 +87,18 @@ def test_texts_are_measured_with_the_clinic_details_filled_in():
     assert load_clinic()["clinic_phone"] == str(CLINIC["clinic_phone"])
 
 
-def test_the_widget_greeting_and_messages_are_measured_and_its_code_is_not():
-    widget = {t.name: t.text for t in by_source("miss-widget.js")}
-    assert {"greetingWho", "greetingWhat", "greetingEmergency", "privacy", "error"} <= set(widget)
-    assert "minimally invasive spine surgery" in widget["greetingWhat"]   # pieces joined
-    assert str(CLINIC["emergency_number"]) in widget["greetingEmergency"]
-    for text in widget.values():
+def test_the_widget_texts_are_measured_as_the_patient_sees_them_and_its_code_is_not():
+    widget = {t.name: t.text for t in by_source("widget.yml")}
+    sentences = {name for name, text in WIDGET["texts"].items() if len(text.split()) >= 5}
+    assert set(widget) == sentences and "title" not in widget   # a heading is not graded
+    assert {"greeting_who", "greeting_what", "greeting_emergency", "privacy", "error",
+            "too_fast", "feedback_thanks"} <= set(widget)
+    assert widget["greeting_who"].startswith(f"Hello! I'm {CLINIC['clinic_name']}'s automated")
+    assert str(CLINIC["emergency_number"]) in widget["greeting_emergency"]
+    scripts = [t for t in TEXTS if t.source.endswith(".js")]
+    # What the scripts still say is only the names of controls, and it is measured too.
+    assert "link" in {t.name for t in scripts}
+    for text in [*widget.values(), *(t.text for t in scripts)]:
         assert not any(mark in text for mark in ("{", "}", "--", "px;", "rgb(", "#")), text
 
 
@@ -110,10 +118,11 @@ def test_widget_sentences_ignore_css_comments_and_short_labels():
 
 def _copy_project(tmp_path, red_flags=None):
     (tmp_path / "knowledge").mkdir()
-    (tmp_path / "widget").mkdir()
     for name in ("domain.yml", "knowledge/clinic.yml", "knowledge/sms.yml",
-                 "widget/miss-widget.js"):
+                 "knowledge/widget.yml"):
         shutil.copy(PROJECT_ROOT / name, tmp_path / name)
+    shutil.copytree(PROJECT_ROOT / "widget", tmp_path / "widget",
+                    ignore=shutil.ignore_patterns("node_modules"))
     if red_flags is not None:
         (tmp_path / "knowledge" / "red_flags.yml").write_text(red_flags, encoding="utf-8")
     return tmp_path
@@ -145,7 +154,10 @@ messages:
 def test_without_a_red_flag_file_the_other_texts_are_still_measured(tmp_path):
     texts = patient_texts(_copy_project(tmp_path))
     assert not [t for t in texts if t.source == "red_flags.yml"]
-    assert {t.source for t in texts} == {"domain.yml", "sms.yml", "miss-widget.js"}
+    sources = {t.source for t in texts}
+    assert {"domain.yml", "sms.yml", "widget.yml"} <= sources
+    assert all(source.endswith(".js") for source in sources - {"domain.yml", "sms.yml",
+                                                               "widget.yml"}), sources
 
 
 def test_the_grade_is_textstats_flesch_kincaid():
