@@ -40,34 +40,26 @@ server, fails once more. This store
   power cut at most the last answers.
 """
 import asyncio
-import collections
 import contextlib
 import contextvars
-import itertools
 import json
 import logging
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import (Any, Awaitable, Callable, Dict, Generator, Iterable, Iterator, List,
-                    Optional, Text, Tuple, TypeVar)
+                    Optional, Text, TypeVar)
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, ensure_schema_exists
+from rasa.core.tracker_store import SQLTrackerStore, ensure_schema_exists
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant.conversation_cache import ConversationCache, StoredState
+from assistant.database import create_engine, is_unavailable, retry_seconds
 from assistant.personal_details import redact_value
-from miss_config.settings import Settings, read_setting
 
 logger = logging.getLogger(__name__)
 
-POSTGRES_CONNECT_TIMEOUT = 3  # seconds; connecting blocks the server's event loop
-SQLITE_BUSY_TIMEOUT = 1.0     # seconds; the same, then retried without blocking
-
 T = TypeVar("T")
-
-# Conversations each process keeps in memory (the ones most recently used).
-CACHED_CONVERSATIONS = 1000
 
 # When the current request's waiting for the database ends (None: not waiting).
 _deadline: contextvars.ContextVar[Optional[float]] = contextvars.ContextVar(
@@ -128,106 +120,6 @@ class _Redacted:
 
     def as_dict(self) -> Dict[str, Any]:
         return self._data
-
-
-# What the table holds for one conversation: (row count, highest row id).
-StoredState = Tuple[int, Optional[int]]
-
-
-@dataclass
-class _Entry:
-    tracker: DialogueStateTracker
-    length: int          # len(tracker.events) when it matched the table
-    stored: StoredState
-
-
-class ConversationCache:
-    """The trackers this process last read or wrote, each with the table's state then.
-
-    An entry is used only while the table still shows that state and the tracker
-    has no events beyond those stored (a message that failed before its save
-    leaves some): anything else is a miss and the conversation is read again."""
-
-    def __init__(self, size: int = CACHED_CONVERSATIONS) -> None:
-        self.size = size
-        self._entries: "collections.OrderedDict[str, _Entry]" = collections.OrderedDict()
-
-    def get(self, sender_id: str, stored: StoredState) -> Optional[DialogueStateTracker]:
-        entry = self._entries.get(sender_id)
-        if entry is None or entry.stored != stored or len(entry.tracker.events) != entry.length:
-            return None
-        self._entries.move_to_end(sender_id)
-        return entry.tracker
-
-    def unsaved_events(self, tracker: DialogueStateTracker, stored: StoredState
-                       ) -> Optional[List[Any]]:
-        """The events to write, if this very tracker is the one the table holds."""
-        entry = self._entries.get(tracker.sender_id)
-        if entry is None or entry.tracker is not tracker or entry.stored != stored:
-            return None
-        return list(itertools.islice(tracker.events, entry.length, None))
-
-    def put(self, tracker: DialogueStateTracker, stored: StoredState) -> None:
-        self._entries[tracker.sender_id] = _Entry(tracker, len(tracker.events), stored)
-        self._entries.move_to_end(tracker.sender_id)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-
-    def forget(self, sender_id: str) -> None:
-        self._entries.pop(sender_id, None)
-
-
-def retry_seconds() -> float:
-    """MISS_DB_RETRY_SECONDS (miss_config/settings.py); a bad value means the default."""
-    try:
-        return read_setting("db_retry_seconds")
-    except ValueError:
-        return Settings.db_retry_seconds
-
-
-def is_unavailable(error: BaseException) -> bool:
-    """A database that is down, restarting, locked or unreachable (worth retrying)."""
-    return isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError)) or (
-        isinstance(error, sa.exc.DBAPIError) and bool(error.connection_invalidated))
-
-
-def engine_kwargs(url: Any) -> Dict[str, Any]:
-    """Rasa's engine settings plus pre-ping and short connect/busy timeouts."""
-    kwargs = create_engine_kwargs(url)
-    kwargs["pool_pre_ping"] = True
-    connect_args = dict(kwargs.get("connect_args") or {})
-    backend = sa.engine.make_url(url).get_backend_name()
-    if backend == "postgresql":
-        connect_args.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT)
-    elif backend == "sqlite":
-        connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT)
-    kwargs["connect_args"] = connect_args
-    return kwargs
-
-
-def _use_wal(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-    finally:
-        cursor.close()
-
-
-def create_engine(url: Any) -> "sa.engine.Engine":
-    kwargs = engine_kwargs(url)
-    url = sa.engine.make_url(url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        # SQLAlchemy 1.4 gives file databases a NullPool: a new connection, and a
-        # WAL checkpoint when it closes, for every query. Rasa's store runs on the
-        # server's one event-loop thread; the pool hands a connection to one user
-        # at a time.
-        kwargs["poolclass"] = sa.pool.QueuePool
-        kwargs["connect_args"] = {**kwargs["connect_args"], "check_same_thread": False}
-    engine = sa.create_engine(url, **kwargs)
-    if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _use_wal)
-    return engine
 
 
 def _row(sender_id: Text, event: _Redacted) -> Dict[str, Any]:

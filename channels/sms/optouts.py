@@ -44,7 +44,7 @@ class OptOutStore:
     """Numbers (as conversation keys) that texted STOP, in an SQL database."""
 
     def __init__(self, url: str) -> None:
-        from assistant.tracker_store import create_engine
+        from assistant.database import create_engine
 
         self.engine = create_engine(url)
         self.table = sa.Table(
