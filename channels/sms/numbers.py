@@ -85,11 +85,18 @@ def hash_key(directory: Optional[Path] = None) -> bytes:
         return configured.encode("utf-8")
     check_settings()
     path = ensure_dir(directory or data_dir()) / HASH_KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
+    if not path.exists():
+        # Written whole under another name, then linked into place: with several
+        # server processes starting at once, one key wins and nobody reads a
+        # half-written file.
+        draft = path.with_name(f"{HASH_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text(encoding="ascii").strip().encode("utf-8")
