@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, TextIO
 
-from miss_config.knowledge import CLINIC_FILE, knowledge_dir
+from miss_config.knowledge import CLINIC_FILE, domain_responses, knowledge_dir
 from miss_config.settings import load_settings
 
 REST_PATH = "/webhooks/rest/webhook"
@@ -225,7 +225,8 @@ def chat(webhook: str, sender: Optional[str] = None, stdin: Optional[TextIO] = N
         for rendered in render(replies, width):
             say(rendered)
         choices = choices_of(replies)
-    say("Bye. Please discuss your options with your healthcare provider.")
+    # The assistant's own goodbye (domain.yml), so the farewell has one source.
+    say(BOT + " ".join(domain_responses()["utter_goodbye"][0]["text"].split()))
     return 0
 
 
