@@ -10,11 +10,13 @@ clinic NLG, as served), and what the patient got is scored:
   emergency or after-surgery advice (>= 98%).
 
     python -m assistant.evaluate_triage [--model models/miss-assistant.tar.gz] [--out results]
+        [--parts "tuning 5" ...]
 
 The tuning parts were used to improve the rules (tuning 4 is the set first reported as
-"fresh", tuned on from 2026-11-27); the untouched part (written with the first tuning
-part) and batch 3 (written after the fourth round's set, before the rules changed on
-it) never were, and are reported on their own; their misses are not printed.
+"fresh", tuned on from 2026-11-27; tuning 5 is the set reported as "batch 3", tuned on
+from 2026-11-27 in round 5); the untouched part (written with the first tuning part)
+never was, and is reported on its own; its misses are not printed. ``--parts`` scores
+only the parts named (e.g. only the tuning parts, while tuning).
 """
 import argparse
 import asyncio
@@ -32,10 +34,10 @@ from miss_config.paths import MODEL, PROJECT_ROOT
 NLU = PROJECT_ROOT / "tests" / "nlu"
 # Tuned on: the rules were improved on their misses and the classifier trained on their
 # emergencies (data/nlu_triage.yml), so they are regression sets now.
-TUNING = {f"tuning {n}": PROJECT_ROOT / "tests" / "triage" / f"tuning_{n}.yml" for n in (1, 2, 3, 4)}
+TUNING = {f"tuning {n}": PROJECT_ROOT / "tests" / "triage" / f"tuning_{n}.yml"
+          for n in (1, 2, 3, 4, 5)}
 # Never looked at while tuning: the honest figures.
-UNTOUCHED = {"untouched": NLU / "triage_blind_untouched.yml",
-             "batch 3": NLU / "triage_blind_fresh_2.yml"}
+UNTOUCHED = {"untouched": NLU / "triage_blind_untouched.yml"}
 PARTS = {**TUNING, **UNTOUCHED}
 EMERGENCY = "utter_emergency"
 AFTER_SURGERY = "utter_after_surgery"
@@ -115,14 +117,19 @@ def served_replies(model: Path, with_custom: bool = False):
     return reply_for
 
 
-def evaluate(model: Path = MODEL, out: Optional[Path] = None) -> Dict[str, TriageScore]:
+def evaluate(model: Path = MODEL, out: Optional[Path] = None,
+             parts: Optional[List[str]] = None) -> Dict[str, TriageScore]:
+    """Scores of ``parts`` (every part when None)."""
     from miss_config.knowledge import clinic
 
+    unknown = set(parts or []) - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown parts {sorted(unknown)}; the parts are {list(PARTS)}")
     reply_for = served_replies(model)
     crisis_line = clinic()["crisis_line"]
     scores = {}
     for name, path in PARTS.items():
-        if path.exists():
+        if (parts is None or name in parts) and path.exists():
             scores[name] = score(yaml.safe_load(path.read_text("utf-8")), reply_for, crisis_line)
     print(f"\nTriage on blind phrasings ({model.name}):")
     print(f"  {'':20s} " + " ".join(f"{name:>18s}" for name in scores))
@@ -145,8 +152,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="Triage on blind phrasings")
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results")
+    parser.add_argument("--parts", nargs="+", choices=list(PARTS), default=None,
+                        help="score only these parts (default: all)")
     args = parser.parse_args(argv)
-    evaluate(args.model, args.out)
+    evaluate(args.model, args.out, args.parts)
     return 0
 
 

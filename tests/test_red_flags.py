@@ -2,8 +2,8 @@
 
 tests/triage/red_flag_phrasings.yml and tests/triage/tuning_*.yml were written blind to
 the rules, then the rules were widened on their misses: they are regression sets now,
-not a measure. The blind measures are tests/nlu/triage_blind_untouched.yml and
-triage_blind_fresh_2.yml (assistant/evaluate_triage.py), never tuned on.
+not a measure. The blind measure is tests/nlu/triage_blind_untouched.yml
+(assistant/evaluate_triage.py), never tuned on.
 """
 import itertools
 
@@ -16,7 +16,7 @@ from miss_nlp import triage
 PHRASINGS = yaml.safe_load(
     (PROJECT_ROOT / "tests" / "triage" / "red_flag_phrasings.yml").read_text("utf-8"))
 TUNING = [yaml.safe_load((PROJECT_ROOT / "tests" / "triage" / f"tuning_{n}.yml").read_text("utf-8"))
-          for n in (1, 2, 3, 4)]
+          for n in (1, 2, 3, 4, 5)]
 MUST_ALERT = [(kind, text) for kind, texts in PHRASINGS["must_alert"].items() for text in texts]
 VOCAB = triage.vocabulary()
 NAMED_KINDS = [k.name for k in VOCAB.by_priority() if k.example]

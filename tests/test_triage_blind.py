@@ -1,8 +1,9 @@
 """Triage as served (NLU, rules and NLG in-process) on phrasings written blind to the rules.
 
-The tuning sets were tuned on, so they must stay at their targets. The untouched set
-and batch 3 were never looked at; their figures are printed (README, "Triage"), and
-the floors below only catch a regression from what was measured, they are not targets.
+The tuning sets were tuned on, so they must stay at their targets (tuning 5, once
+reported as "batch 3", was tuned on from round 5). The untouched set was never looked
+at; its figures are printed (README, "Triage"), and the floors below only catch a
+regression from what was measured, they are not targets.
 """
 import pytest
 
@@ -40,7 +41,4 @@ FLOORS = {
     # measured: 93.9% (46/49), 100% (17/17), 80.0% (20/25), 94.0% (63/67)
     "untouched": {"acute": 0.89, "crisis_line": 0.88, "after_surgery": 0.72,
                   "ordinary_answered": 0.91},
-    # measured: 85.9% (128/149), 73.2% (41/56), 51.3% (40/78), 93.5% (173/185)
-    "batch 3": {"acute": 0.84, "crisis_line": 0.69, "after_surgery": 0.48,
-                "ordinary_answered": 0.92},
 }

@@ -17,7 +17,10 @@ A red flag is *acute* unless the words around it show otherwise:
   MISS help my leg weakness?"), or a sentence about people in general.
 
 Anything else counts as happening now: a missed emergency costs far more than an
-extra sentence of advice.
+extra sentence of advice. The whole message can still change a tier: a first-person
+plan ("I've got everything I need") told beside despair ("what's the point") or a
+mention of suicide is a crisis, and a what-if owned as one's own ("if someone took 40
+pills ... it's me") is happening now (matcher.py).
 """
 from miss_nlp.triage.matcher import Finding, Findings, find
 from miss_nlp.triage.message import Token, max_message_chars, tokens_of, tokens_of_text

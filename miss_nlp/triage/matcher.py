@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Set, Tuple
 
 from miss_nlp.triage.message import Token
-from miss_nlp.triage.sentences import Sentences
-from miss_nlp.triage.tiers import ACUTE, tier_of
-from miss_nlp.triage.vocabulary import Vocabulary, vocabulary
+from miss_nlp.triage.sentences import Sentences, contains
+from miss_nlp.triage.tiers import ACUTE, MENTIONED, tier_of
+from miss_nlp.triage.vocabulary import CRISIS, Vocabulary, vocabulary
 
 
 @dataclass
@@ -61,8 +61,11 @@ def find(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> Finding
             mentioned.add(kind)
         result.found.append(Finding(kind, start, end, tier))
 
-    # Phrases: at each token, the few phrase lengths that exist.
+    # Phrases: at each token that can start one, the few phrase lengths that exist.
     for i in range(n):
+        result.work += 1
+        if lowers[i] not in vocab.phrase_starts and lemmas[i] not in vocab.phrase_starts:
+            continue
         for length in range(1, min(vocab.longest_phrase, n - i) + 1):
             result.work += 1
             kinds = (vocab.phrases.get(tuple(lowers[i:i + length]))
@@ -99,7 +102,23 @@ def find(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> Finding
                     if c in groups[k] and sentence_of[k] == sentence_of[i]:
                         found(kind, i, k + 1, (i, j, k))
                         break
+    _read_the_whole_message(lowers, vocab, result)
     return result
+
+
+def _read_the_whole_message(lowers: Sequence[str], vocab: Vocabulary, result: Findings) -> None:
+    """What only the whole message shows: a plan told beside despair or a mention of
+    suicide ("what's the point? ... I've got everything I need") is a crisis, and a
+    what-if about someone owned as one's own ("if someone took 40 pills ... it's me")
+    is happening now."""
+    result.work += len(lowers)
+    if contains(lowers, vocab.self_disclosure):
+        for finding in result.found:
+            finding.tier = ACUTE
+    if CRISIS in result.kinds(ACUTE) or not contains(lowers, vocab.crisis_plans):
+        return
+    if CRISIS in result.kinds(MENTIONED) or contains(lowers, vocab.crisis_despair):
+        result.found.append(Finding(CRISIS, 0, len(lowers), ACUTE))
 
 
 def _idiom_tokens(lowers: Sequence[str], vocab: Vocabulary, result: Findings) -> Set[int]:

@@ -1,4 +1,5 @@
 """What a message says beyond its red flags: a recovery, an operation, a question, a what-if."""
+import re
 from typing import Optional, Sequence
 
 from miss_nlp.triage.message import Token
@@ -13,12 +14,16 @@ def describes_own_recovery(tokens: Sequence[Token], vocab: Optional[Vocabulary] 
     vocab = vocab or vocabulary()
     lowers = [t.lower for t in tokens]
     text = " " + " ".join(lowers) + " "
-    since = vocab.time_since_surgery.search(text)
-    if since and not _plans_ahead(text, since.start(), vocab):
+    since = _time_since_surgery(text, vocab)
+    if since is not None and not (since.group(0).endswith("after")
+                                  and _plans_ahead(text, since.start(), vocab)):
         return True
     if set(lowers) & vocab.what_if:
         return False
     if contains(lowers, vocab.own_care):
+        return True
+    plans_only = bool(set(lowers) & vocab.future_words and not set(lowers) & vocab.report_words)
+    if vocab.recovery_signs.search(text.replace(" 's", "'s").replace("'s", " 's")) and not plans_only:
         return True
     forms = {f for t in tokens for f in t.forms}
     if not forms & vocab.concern:
@@ -42,6 +47,32 @@ def describes_own_recovery(tokens: Sequence[Token], vocab: Optional[Vocabulary] 
     return False
 
 
+def _time_since_surgery(text: str, vocab: Vocabulary) -> Optional[re.Match]:
+    """Where the message says how long ago the operation was ("3 weeks post op", "two
+    weeks after, ..."), or None. "a few weeks AFTER A BAD DISC EPISODE" or "six weeks
+    AFTER THE PLANNED DATE" count from something else, and "the FIRST few days after"
+    asks what recovery is like."""
+    for match in vocab.time_since_surgery.finditer(text):
+        if _asks_what_the_first_days_are_like(text, match.start()):
+            continue
+        if not match.group(0).rstrip().endswith((" after", " since")):
+            return match
+        following = text[match.end():].split()[:4]
+        if not following or following[0] in SENTENCE_END | {",", "my"} or set(
+                following) & vocab.operation_words:
+            return match
+    return None
+
+
+def _asks_what_the_first_days_are_like(text: str, at: int) -> bool:
+    """"What do the FIRST few days after the operation feel like?" (but not "I had a
+    headache the first couple of days after surgery")."""
+    words = text[:at].split()
+    sentence = words[last_sentence_start(words):]
+    return words[-1:] == ["first"] and bool(sentence) and sentence[0] in {"what", "how",
+                                                                            "whats", "what's"}
+
+
 def _plans_ahead(text: str, at: int, vocab: Vocabulary) -> bool:
     """"Can I fly two days after the operation?": a time after surgery in a sentence
     that asks about the future and reports nothing."""
@@ -60,7 +91,7 @@ def had_an_operation(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None
     vocab = vocab or vocabulary()
     lowers = [t.lower for t in tokens]
     text = " " + " ".join(lowers) + " "
-    return bool(vocab.time_since_surgery.search(text)
+    return bool(_time_since_surgery(text, vocab) is not None
                 or vocab.own_surgery.search(text.replace(" 's", "'s"))
                 or contains(lowers, vocab.had_surgery))
 

@@ -38,7 +38,10 @@ class Sentences:
         ends_with_question_mark = last < len(lowers) and lowers[last] == "?"
 
         def first_of(wanted: Set[str]) -> int:
-            return next((first + i for i, w in enumerate(sentence) if w in wanted), last + 1)
+            # "not sure IF this matters", "wondering WHETHER": an asked question, no what-if.
+            return next((first + i for i, w in enumerate(sentence) if w in wanted
+                         and not (i and sentence[i - 1] in vocab.embedded_question_verbs)),
+                        last + 1)
 
         will_happen = next((first + i for i, (w, nxt) in enumerate(zip(sentence, sentence[1:]))
                             if w in vocab.modals
@@ -49,18 +52,28 @@ class Sentences:
         # a report that happens to open with an auxiliary.
         opens_a_question = opening in vocab.question_starts and (
             opening in _WH_WORDS or subject in _SUBJECTS or subject in vocab.persons
-            or subject in vocab.treatments)
+            or subject in vocab.treatments
+            or (opening in _COPULAS and subject not in vocab.negations))
+        # "a fever after surgery, IS THAT common?": a later part of the sentence that
+        # opens a question about what came before.
+        opens_a_question = opens_a_question or any(
+            w in CLAUSE_END and nxt in vocab.question_starts and after in _SUBJECTS
+            for w, nxt, after in zip(sentence, sentence[1:], sentence[2:]))
         number = self.number[first] if first < len(self.number) else len(self.bounds) - 1
         neighbours = [self.bounds[k] for k in (number - 1, number + 1) if 0 <= k < len(self.bounds)]
         now_nearby = any(set(lowers[a:b]) & vocab.happening_now for a, b in neighbours)
+        text = " ".join(sentence)
         past = contains(sentence, vocab.in_the_past) or contains(
-            sentence, vocab.long_standing) or (
+            sentence, vocab.long_standing) or bool(vocab.past_reading.search(text)) or (
             words & vocab.others and words & vocab.past_verbs
             and not words & vocab.happening_now) or any(
             w in vocab.year_after and re.match(r"^(19|20)\d\d$", nxt)
             for w, nxt in zip(sentence, sentence[1:]))
+        # "like someone ELSE's backside" describes the patient's own body.
+        general = {w for i, w in enumerate(sentence) if w in vocab.general_subjects
+                   and (i + 1 >= len(sentence) or sentence[i + 1] != "else")}
         return {
-            "first": first, "last": last, "words": words,
+            "first": first, "last": last, "words": words, "general": general,
             "now": bool(words & vocab.happening_now) or bool(
                 words & vocab.persons and contains(sentence, vocab.seeking_care)),
             "now_nearby": now_nearby,
@@ -78,6 +91,8 @@ class Sentences:
 _WH_WORDS = {"what", "whats", "what's", "how", "hows", "why", "when", "which", "who", "if"}
 _SUBJECTS = {"it", "there", "this", "that", "the", "a", "an", "your", "people", "anyone",
              "anybody", "someone", "they", "you", "u", "these", "those", "any", "some"}
+# "IS foot drop a known side effect": an opening copula asks, whatever its subject.
+_COPULAS = {"is", "are", "does", "do"}
 _FILLERS = {"\n", "so", "and", "but", "ok", "okay", "hi", "hello", "um", "also", "please"}
 
 

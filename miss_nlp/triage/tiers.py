@@ -8,6 +8,8 @@ from miss_nlp.triage.vocabulary import Vocabulary
 
 ACUTE = "acute"
 MENTIONED = "mentioned"
+_FEELING = {"feel", "feels", "feeling", "felt", "like"}
+_INTENT = {"going", "gonna", "will", "'ll", "ll", "might", "want", "plan"}
 
 
 def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
@@ -34,6 +36,10 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
             return MENTIONED
     if about["in_the_past"] and not words & vocab.back_today:
         return MENTIONED
+    if about["general"] and about["risk_word_at"] < start and not even_in_questions:
+        return MENTIONED  # "people with chronic pain are more likely to think about suicide"
+    if not even_in_questions and _a_fear(lowers, first, start, end, vocab):
+        return MENTIONED
     if any(k.statement_is_always_acute for k in specs) or even_in_questions:
         return MENTIONED if _negated(lowers, members, clause_start, vocab, reach=2,
                                      allowed_between=vocab.intent_words) else ACUTE
@@ -48,13 +54,29 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
             or _no_problems(lowers, members, vocab)):
         return MENTIONED
     if any(k.mild_is_not_acute for k in specs) and any(
-            lowers[p] in vocab.mild for m in members for p in range(max(clause_start, m - 2), m)):
+            lowers[p] in vocab.mild for m in members for p in range(max(clause_start, m - 4), m)):
         return MENTIONED
     if about["hypothetical_at"] < end and about["now_or_today_at"][0] < start:
         return MENTIONED
-    if words & vocab.general_subjects and not now:
+    if about["general"] and not now:
+        return MENTIONED
+    # "so scared of the needles I COULD faint" (but "I feel like I could faint" reports).
+    if not now and not words & _FEELING and any(
+            lowers[p] in vocab.uncertain_modals for p in range(max(clause_start, start - 2), start)):
         return MENTIONED
     return ACUTE
+
+
+def _a_fear(lowers: Sequence[str], first: int, start: int, end: int, vocab: Vocabulary) -> bool:
+    """"worried about the pain and being a burden": a worry word, then "about" or "of",
+    before the red flag, with no word of intent or of the patient's self between."""
+    for w in range(start - 1, first - 1, -1):  # the nearest worry word
+        if lowers[w] not in vocab.worry_words:
+            continue
+        between = set(lowers[w + 1:end])
+        return bool(between & {"about", "of"}) and not between & (
+            _INTENT | vocab.persons | vocab.intent_words - {"of", "about"})
+    return False
 
 
 def _negated(lowers: Sequence[str], members: Sequence[int], clause_start: int,
@@ -119,10 +141,15 @@ def _negated_member(lowers: Sequence[str], start: int, end: int, vocab: Vocabula
 
 
 def _no_problems(lowers: Sequence[str], members: Sequence[int], vocab: Vocabulary) -> bool:
-    """"no bladder problems", "without any bowel issues"."""
+    """"no bladder problems", "without any bowel issues", "never had any trouble with my
+    bowels"."""
     for m in members:
         before = lowers[max(0, m - 4):m]
         after = lowers[m + 1:m + 5]
         if set(before) & vocab.next_part_negations and set(after) & vocab.problem_words:
             return True
+        for p in range(max(0, m - 6), m):
+            if lowers[p] in vocab.problem_words and set(
+                    lowers[max(0, p - 3):p]) & vocab.next_part_negations:
+                return True
     return False

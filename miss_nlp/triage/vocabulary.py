@@ -65,6 +65,7 @@ class Vocabulary:
                 self.chains.append((name, self._group(a, lists), self._group(b, lists),
                                     self._group(c, lists)))
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
+        self.phrase_starts = {p[0] for p in self.phrases if p}
         self.also_mentioned = data.get("also_mentioned", "")
         self.more_signs = data.get("more_signs", "other signs")
         language = data.get("language") or {}
@@ -75,6 +76,14 @@ class Vocabulary:
         self.hypothetical = set(language.get("hypothetical") or [])
         self.conditionals = set(language.get("conditionals") or [])
         self.general_subjects = set(language.get("general_subjects") or [])
+        self.embedded_question_verbs = set(language.get("embedded_question_verbs") or [])
+        self.past_reading = re.compile(language.get("past_reading") or "(?!)")
+        self.uncertain_modals = set(language.get("uncertain_modals") or [])
+        self.worry_words = set(language.get("worry_words") or [])
+        self.self_disclosure = [tuple(words_of(p)) for p in language.get("self_disclosure") or []]
+        crisis = (data.get("kinds") or {}).get(CRISIS) or {}
+        self.crisis_plans = [tuple(words_of(p)) for p in crisis.get("plans") or []]
+        self.crisis_despair = [tuple(words_of(p)) for p in crisis.get("despair") or []]
         self.help_verbs = set(language.get("help_verbs") or [])
         self.treatments = set(language.get("treatments") or [])
         self.modals = set(language.get("modals") or [])
@@ -102,6 +111,8 @@ class Vocabulary:
         self.concern = set(after.get("concern") or [])
         self.own_care = [tuple(words_of(p)) for p in after.get("own_care") or []]
         self.time_since_surgery = re.compile(after.get("time_since_surgery") or "(?!)")
+        self.operation_words = set(after.get("operation_words") or [])
+        self.recovery_signs = re.compile(after.get("recovery_signs") or "(?!)")
         self.own_surgery = re.compile(after.get("own_surgery") or "(?!)")
         self.what_if = set(after.get("what_if") or [])
         self.future_words = set(after.get("future_words") or [])
