@@ -14,19 +14,6 @@ from tests.http_helpers import RestChat, sms_env
 from tests.services import API_JWT_SECRET, served_assistant
 
 
-SHARED_SERVERS = {"assistant", "secured"}
-
-
-def pytest_collection_modifyitems(items) -> None:
-    """For pytest-xdist's ``--dist loadgroup`` (`make test`): every test of the shared
-    servers runs in one worker, so each starts once; the other tests stay together per
-    module, so a module's own server starts once too."""
-    for item in items:
-        uses_shared = SHARED_SERVERS & set(getattr(item, "fixturenames", ()))
-        group = "shared-servers" if uses_shared else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     if not MODEL.exists():

@@ -28,9 +28,8 @@ API_JWT_SECRET = "secured-test-secret-0123456789abcdef0123456789"
 
 
 def log_dir(name: str) -> Path:
-    """test-artifacts/<name>, one per pytest-xdist worker when the tests run in parallel."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    return ARTIFACTS / name / worker if worker else ARTIFACTS / name
+    """Where a server started by the tests logs: test-artifacts/<name>."""
+    return ARTIFACTS / name
 
 
 @contextmanager
