@@ -15,7 +15,7 @@ from typing import Dict, Iterable, List, Sequence, Set
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from miss_nlp.terms import LEXICON
+from miss_nlp.terms import CONDITIONS, LEXICON
 
 # A content word must appear in this many topic examples to count as one the guide
 # knows: a word of one patient's story ("bakery") does not.
@@ -47,7 +47,10 @@ ASKING_WORDS = {"define", "definition", "explain", "explanation", "describe", "r
                 "website", "article", "leaflet", "brochure", "internet", "friend", "neighbour",
                 "neighbor", "mum", "mom", "dad", "husband", "wife", "son", "daughter", "sister",
                 "brother", "grandma", "grandad", "grandpa", "dear", "thanks", "please", "hello",
-                "doctor", "doc", "gp", "nurse", "consultant", "clinic", "lol", "thx", "pls"}
+                "doctor", "doc", "gp", "nurse", "consultant", "clinic", "lol", "thx", "pls",
+                "spell", "break", "nowadays", "certain",
+                # How big a thing is, or doubt about it: "is XLIF a MAJOR surgery", "a GIMMICK?"
+                "major", "minor", "gimmick", "hype", "fad", "scam"}
 # The names of the operation itself: that a question names it says nothing of its subject.
 OPERATION_NAMES = {"minimally", "invasive", "technique", "techniques", "endoscopic",
                    "tubular", "robotic", "imaging", "fusion", "surgical", "spinal",
@@ -83,6 +86,8 @@ def vocabulary(article_tokens: Iterable, examples: Iterable[Iterable]) -> Dict:
     for example in examples:
         counts.update({f for t in content(example) for f in forms(t)})
     known |= {word for word, n in counts.items() if n >= MIN_EXAMPLES}
+    # The conditions the entity ruler tags are what "conditions treated" answers about.
+    known |= {word for term in CONDITIONS for word in term.split()}
     for word, meaning in LEXICON.items():
         known.add(word)
         known.update(meaning.split())
@@ -107,7 +112,7 @@ class Guide:
         lower = token.lower_
         if len(lower) < 4:
             return False
-        if len(lower) < 6:   # "skar": one letter off a short word
+        if len(lower) < 8:   # "skar", "surgary": one letter off a short word
             return process.extractOne(lower, self.words, scorer=Levenshtein.distance,
                                       score_cutoff=1) is not None
         return process.extractOne(lower, self._by_first.get(lower[:1], []), scorer=fuzz.ratio,

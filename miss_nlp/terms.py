@@ -85,4 +85,9 @@ LEXICON = {
     "knife": "surgery", "nonsurgical": "alternative", "injections": "alternative",
     "candidate": "candidates", "eligible": "candidates", "qualify": "candidates",
     "suitable": "candidates", "recommend": "candidates",
+    # The article's "return to normal activities", and its future and results.
+    "routine": "activities", "routines": "activities", "activity": "activities",
+    "hobby": "activities", "hobbies": "activities", "errands": "activities",
+    "developments": "technology", "horizon": "future", "odds": "outcomes",
+    "chance": "outcomes", "chances": "outcomes",
 }
