@@ -12,7 +12,8 @@ patient questions, so they exercise every path (answers, emergencies, declines).
 Ours runs twice: one Rasa server process (as `make run` serves it), then one
 process per core (SANIC_WORKERS) with a throw-away local Redis holding the
 locks and rate limits, as several processes need. Prints a table with the CPU
-each message costs the Rasa server; writes results/benchmark.json.
+each message costs the Rasa server; writes results/benchmark.json and a picture,
+results/benchmark.png.
 """
 import argparse
 import asyncio
@@ -121,6 +122,36 @@ def print_table(results: List[Dict]) -> None:
             print(f"  training {ours['train_s'] / stock['train_s']:.2f}")
 
 
+def plot(results: List[Dict], path: Path) -> None:
+    """Throughput and p95 latency per load level, one bar per bot."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    levels = [row["conversations"] for row in results[0]["levels"]]
+    figure, axes = plt.subplots(1, 2, figsize=(11, 4))
+    width = 0.8 / len(results)
+    for n, result in enumerate(results):
+        label = f"{result['name']} ({result.get('workers', 1)} process"
+        label += "es)" if result.get("workers", 1) > 1 else ")"
+        xs = [k + n * width for k in range(len(levels))]
+        for axis, key in zip(axes, ("msgs_per_s", "p95_ms")):
+            values = [row[key] for row in result["levels"]]
+            axis.bar(xs, values, width, label=label)
+            for x, value in zip(xs, values):
+                axis.annotate(f"{value:.0f}", (x, value), ha="center", va="bottom", fontsize=7)
+    for axis, title in zip(axes, ("messages answered per second (higher is better)",
+                                  "95th-percentile reply time, ms (lower is better)")):
+        axis.set_xticks([k + 0.4 - width / 2 for k in range(len(levels))])
+        axis.set_xticklabels([f"{level} at once" for level in levels])
+        axis.set_title(title, fontsize=10)
+    axes[1].set_yscale("log")
+    axes[0].legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=300, help="messages per level")
@@ -180,6 +211,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     print_table(results)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "benchmark.json").write_text(json.dumps(results, indent=2))
+    plot(results, args.out / "benchmark.png")
+    print(f"Wrote {args.out / 'benchmark.json'} and {args.out / 'benchmark.png'}")
     return 0
 
 
