@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, TextIO
 
-from miss_config.knowledge import CLINIC_FILE, domain_responses, knowledge_dir
+from miss_config.knowledge import (CLINIC_FILE, SOURCE_DOCUMENT, domain_responses,
+                                   knowledge_dir)
 from miss_config.settings import load_settings
 
 REST_PATH = "/webhooks/rest/webhook"
@@ -102,7 +103,7 @@ def group_replies(messages: Iterable[Any], emergency: Sequence[str] = ()) -> Lis
             source = custom.get("source")
             if isinstance(source, dict) and isinstance(source.get("quote"), str) \
                     and source["quote"].strip():
-                reply.source = {"document": str(source.get("document") or "patient guide"),
+                reply.source = {"document": str(source.get("document") or SOURCE_DOCUMENT),
                                 "quote": " ".join(source["quote"].split())}
     for reply in replies:
         if "triage" in reply.custom:  # the server's own marker decides when there is one

@@ -120,14 +120,5 @@ def client_address(request: object) -> Optional[str]:
     return peer or None
 
 
-# Sent once per window to an SMS patient over the limit (then nothing until it ends).
-SMS_TEXT = ("You sent many texts in a short time. Please wait a minute, then text again. "
-            "In an emergency, call {emergency_number}.")
 REST_ERROR = "Too many messages in a short time. Please wait a moment, then try again."
 
-
-def sms_text() -> str:
-    from miss_config.knowledge import load_clinic
-    from channels.sms.text import to_sms_text
-
-    return to_sms_text(SMS_TEXT.format(**load_clinic()))

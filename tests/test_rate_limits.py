@@ -10,7 +10,8 @@ from typing import Dict, Tuple
 
 import pytest
 
-from channels.rate_limit import RateLimiter, sms_text
+from channels.rate_limit import RateLimiter
+from channels.sms.replies import SmsConfig
 from miss_config.settings import load_settings
 from tests.http_helpers import Phone, SmsServer, fresh_sender, said, send, sms_env
 from tests.services import served_assistant
@@ -132,8 +133,9 @@ def test_sms_over_the_limit_gets_one_short_text_then_nothing_and_stop_still_work
     fresh_window(40)
     for _ in range(PER_CONVERSATION):
         assert phone.text("How long does recovery take?")
-    assert phone.text("How long does recovery take?") == [sms_text()]
-    assert "wait a minute" in sms_text() and len(sms_text()) <= 160
+    over = SmsConfig.load().texts["rate_limited"]      # knowledge/sms.yml
+    assert phone.text("How long does recovery take?") == [over]
+    assert "wait a minute" in over and "healthcare provider" in over and len(over) <= 160
     assert phone.text("What are the risks?") == []
     assert phone.text("STOP")                         # carriers' keywords always work
     assert "subscribed again" in said(phone.text("START"))

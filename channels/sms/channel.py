@@ -17,7 +17,6 @@ from twilio.request_validator import RequestValidator
 from channels.door import without_unsafe_characters
 from channels.guard import clean_message
 from channels.rate_limit import limiter
-from channels.rate_limit import sms_text as rate_limited_text
 from channels.sms.numbers import (check_settings, conversation_key, hash_key, mask_number,
                                   normalise_number)
 from channels.sms.optouts import OptOutStore
@@ -220,7 +219,7 @@ class TwilioSmsInput(InputChannel):
             return None
         if decision.first_refusal and not self.optouts.is_opted_out(sender_id):
             logger.warning("SMS rate limit reached by conversation %s.", sender_id)
-            return [rate_limited_text()]
+            return [config.texts["rate_limited"]]
         return []
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

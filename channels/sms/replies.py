@@ -26,7 +26,7 @@ class SmsConfig:
     segments_per_reply: int
 
     TEXT_KEYS = ("first_message", "help", "stop_confirmation", "start_confirmation",
-                 "media_only", "media_ignored", "unavailable")
+                 "media_only", "media_ignored", "unavailable", "rate_limited")
 
     @classmethod
     def load(cls, path: Optional[Path] = None,
