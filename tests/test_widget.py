@@ -461,16 +461,25 @@ def test_keyboard_only(session):
     expect(s.launcher).to_have_attribute("aria-expanded", "false")
 
 
+def _answer_preflight(route, request) -> Optional[dict]:
+    """The CORS headers a mocked Rasa answers with; None when this was the preflight,
+    already answered."""
+    cors = {"Access-Control-Allow-Origin": request.headers.get("origin", "*"),
+            "Access-Control-Allow-Headers": "Content-Type",
+            "Access-Control-Allow-Methods": "POST, OPTIONS"}
+    if request.method == "OPTIONS":
+        route.fulfill(status=204, headers=cors)
+        return None
+    return cors
+
+
 def _mock_rasa(page, replies: list) -> List[dict]:
     """Answers the widget's REST calls with ``replies``; returns the bodies it was sent."""
     sent: List[dict] = []
 
     def handle(route, request):
-        cors = {"Access-Control-Allow-Origin": request.headers.get("origin", "*"),
-                "Access-Control-Allow-Headers": "Content-Type",
-                "Access-Control-Allow-Methods": "POST, OPTIONS"}
-        if request.method == "OPTIONS":
-            route.fulfill(status=204, headers=cors)
+        cors = _answer_preflight(route, request)
+        if cors is None:
             return
         sent.append(request.post_data_json)
         route.fulfill(status=200, headers=cors, content_type="application/json",
@@ -645,11 +654,8 @@ def test_widget_server_serves_the_stylesheet_the_parts_and_every_text():
 def _route_rasa(page, statuses: dict, replies: list) -> None:
     """The widget's REST calls answered with ``statuses`` (by path end) and ``replies``."""
     def handle(route, request):
-        cors = {"Access-Control-Allow-Origin": request.headers.get("origin", "*"),
-                "Access-Control-Allow-Headers": "Content-Type",
-                "Access-Control-Allow-Methods": "POST, OPTIONS"}
-        if request.method == "OPTIONS":
-            route.fulfill(status=204, headers=cors)
+        cors = _answer_preflight(route, request)
+        if cors is None:
             return
         status = statuses[request.url.rsplit("/", 1)[-1]]
         route.fulfill(status=status, headers=cors, content_type="application/json",
