@@ -69,42 +69,49 @@ class Vocabulary:
         self.also_mentioned = data.get("also_mentioned", "")
         self.more_signs = data.get("more_signs", "other signs")
         language = data.get("language") or {}
-        self.negations = set(language.get("negations") or [])
-        self.question_starts = set(language.get("question_starts") or [])
-        self.persons = set(language.get("persons") or [])
-        self.idioms = {tuple(words_of(p)) for p in language.get("idioms") or []}
-        self.hypothetical = set(language.get("hypothetical") or [])
-        self.conditionals = set(language.get("conditionals") or [])
-        self.general_subjects = set(language.get("general_subjects") or [])
-        self.embedded_question_verbs = set(language.get("embedded_question_verbs") or [])
+
+        def words(key: str) -> set:
+            return set(language.get(key) or [])
+
+        def phrases(key: str) -> list:
+            return [tuple(words_of(p)) for p in language.get(key) or []]
+
+        self.negations = words("negations")
+        self.question_starts = words("question_starts")
+        self.persons = words("persons")
+        self.idioms = set(phrases("idioms"))
+        self.hypothetical = words("hypothetical")
+        self.conditionals = words("conditionals")
+        self.general_subjects = words("general_subjects")
+        self.embedded_question_verbs = words("embedded_question_verbs")
         self.past_reading = re.compile(language.get("past_reading") or "(?!)")
-        self.uncertain_modals = set(language.get("uncertain_modals") or [])
-        self.worry_words = set(language.get("worry_words") or [])
-        self.self_disclosure = [tuple(words_of(p)) for p in language.get("self_disclosure") or []]
+        self.uncertain_modals = words("uncertain_modals")
+        self.worry_words = words("worry_words")
+        self.self_disclosure = phrases("self_disclosure")
         crisis = (data.get("kinds") or {}).get(CRISIS) or {}
         self.crisis_plans = [tuple(words_of(p)) for p in crisis.get("plans") or []]
         self.crisis_despair = [tuple(words_of(p)) for p in crisis.get("despair") or []]
-        self.help_verbs = set(language.get("help_verbs") or [])
-        self.treatments = set(language.get("treatments") or [])
-        self.modals = set(language.get("modals") or [])
-        self.happening_now = set(language.get("happening_now") or [])
-        self.seeking_care = [tuple(words_of(p)) for p in language.get("seeking_care") or []]
-        self.in_the_past = [tuple(words_of(p)) for p in language.get("in_the_past") or []]
-        self.back_today = set(language.get("back_today") or [])
-        self.long_standing = [tuple(words_of(p)) for p in language.get("long_standing") or []]
-        self.others = set(language.get("others") or [])
-        self.past_verbs = set(language.get("past_verbs") or [])
-        self.negated_have = set(language.get("negated_have") or [])
-        self.control_words = set(language.get("control_words") or [])
-        self.mild = set(language.get("mild") or [])
-        self.getting_better = set(language.get("getting_better") or [])
+        self.help_verbs = words("help_verbs")
+        self.treatments = words("treatments")
+        self.modals = words("modals")
+        self.happening_now = words("happening_now")
+        self.seeking_care = phrases("seeking_care")
+        self.in_the_past = phrases("in_the_past")
+        self.back_today = words("back_today")
+        self.long_standing = phrases("long_standing")
+        self.others = words("others")
+        self.past_verbs = words("past_verbs")
+        self.negated_have = words("negated_have")
+        self.control_words = words("control_words")
+        self.mild = words("mild")
+        self.getting_better = words("getting_better")
         self.normal_reading = re.compile(language.get("normal_reading") or "(?!)")
-        self.intent_words = set(language.get("intent_words") or [])
+        self.intent_words = words("intent_words")
         self.crisis_line_always = data.get("crisis_line_always", "")
-        self.not_urgent = [tuple(words_of(p)) for p in language.get("not_urgent") or []]
-        self.problem_words = set(language.get("problem_words") or [])
-        self.year_after = set(language.get("year_after") or [])
-        self.next_part_negations = set(language.get("next_part_negations") or [])
+        self.not_urgent = phrases("not_urgent")
+        self.problem_words = words("problem_words")
+        self.year_after = words("year_after")
+        self.next_part_negations = words("next_part_negations")
         self.longest_idiom = max((len(p) for p in self.idioms), default=1)
         after = data.get("after_surgery") or {}
         self.had_surgery = [tuple(words_of(p)) for p in after.get("had_surgery") or []]
