@@ -1,9 +1,10 @@
 """Triage as served (NLU, rules and NLG in-process) on phrasings written blind to the rules.
 
 The tuning sets were tuned on, so they must stay at their targets (tuning 5, once
-reported as "batch 3", was tuned on from round 5). The untouched set and batch 4 were
-never looked at; their figures are printed (README, "Triage"), and the floors below only catch a
-regression from what was measured, they are not targets.
+reported as "batch 3", was tuned on in round 5; tuning 6, once "batch 4", in round 6).
+The untouched set and batch 5 were never looked at; their figures are printed (README,
+"Triage"), and the floors below only catch a regression from what was measured, they
+are not targets.
 """
 import pytest
 
@@ -38,10 +39,10 @@ def test_sets_never_tuned_on_do_not_fall_below_what_was_measured(scores, part):
 
 # Measured on the final model (README), less about two messages' worth.
 FLOORS = {
-    # measured: 95.9% (47/49), 100% (17/17), 80.0% (20/25), 92.5% (62/67)
-    "untouched": {"acute": 0.91, "crisis_line": 0.88, "after_surgery": 0.72,
-                  "ordinary_answered": 0.89},
-    # measured: 89.0% (130/146), 88.9% (64/72), 80.2% (65/81), 89.8% (177/197)
-    "batch 4": {"acute": 0.87, "crisis_line": 0.86, "after_surgery": 0.77,
-                "ordinary_answered": 0.88},
+    # measured: 95.9% (47/49), 100% (17/17), 84.0% (21/25), 94.0% (63/67)
+    "untouched": {"acute": 0.91, "crisis_line": 0.88, "after_surgery": 0.76,
+                  "ordinary_answered": 0.91},
+    # measured: 96.5% (138/143), 96.6% (56/58), 86.7% (65/75), 95.3% (181/190)
+    "batch 5": {"acute": 0.95, "crisis_line": 0.93, "after_surgery": 0.84,
+                "ordinary_answered": 0.94},
 }

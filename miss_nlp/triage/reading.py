@@ -30,21 +30,42 @@ def describes_own_recovery(tokens: Sequence[Token], vocab: Optional[Vocabulary] 
         return False
     if set(lowers) & vocab.future_words and not set(lowers) & vocab.report_words:
         return False
-    if any(not text[:m.start()].rstrip().endswith(" before")
-           for m in vocab.own_surgery.finditer(text.replace(" 's", "'s"))):
-        return True
+    return _names_own_past_surgery(text, vocab) or _says_surgery_happened(text, vocab)
+
+
+def _names_own_past_surgery(text: str, vocab: Vocabulary) -> bool:
+    """"my fusion", "her incision", but not one still to come ("BEFORE my op", "will
+    they still DO my op on Monday")."""
+    return any(not text[:m.start()].rstrip().endswith(_BEFORE_AN_OPERATION)
+               for m in vocab.own_surgery.finditer(text.replace(" 's", "'s")))
+
+
+_BEFORE_AN_OPERATION = (" before", " do", " doing", " until", " till", " booked")
+
+
+def _says_surgery_happened(text: str, vocab: Vocabulary) -> bool:
     for phrase in vocab.had_surgery:
         at = text.find(f" {' '.join(phrase)} ")
         if at < 0:
             continue
-        # "how long after my surgery will I ..." asks about the future, not a recovery.
+        # "how long after my surgery will I ...", "WOULD I still need my tablets after the
+        # op", "will they still DO my op": the future, not a recovery.
         head = text[:at].split()
         first = last_sentence_start(head)
         if phrase[0] == "after" and set(head[first:]) & {"will", "can", "when", "how",
                                                           "long", "soon", "would", "could"}:
             continue
+        # (Only a phrase that merely names the operation: "they SENT ME HOME" is past.)
+        opening = head[first:first + 2]
+        if phrase[0] in {"the", "my"} and (
+                opening[:1] and opening[0] in _ASKS_AHEAD and opening[1:] not in (["n't"], ["nt"])
+                or text[:at].endswith(_BEFORE_AN_OPERATION)):
+            continue
         return True
     return False
+
+
+_ASKS_AHEAD = {"will", "would", "could", "can", "do", "does"}
 
 
 def _time_since_surgery(text: str, vocab: Vocabulary) -> Optional[re.Match]:
@@ -92,8 +113,7 @@ def had_an_operation(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None
     lowers = [t.lower for t in tokens]
     text = " " + " ".join(lowers) + " "
     return bool(_time_since_surgery(text, vocab) is not None
-                or vocab.own_surgery.search(text.replace(" 's", "'s"))
-                or contains(lowers, vocab.had_surgery))
+                or _names_own_past_surgery(text, vocab) or _says_surgery_happened(text, vocab))
 
 
 def says_it_is_not_urgent(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:

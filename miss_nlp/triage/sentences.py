@@ -43,9 +43,14 @@ class Sentences:
                          and not (i and sentence[i - 1] in vocab.embedded_question_verbs)),
                         last + 1)
 
-        will_happen = next((first + i for i, (w, nxt) in enumerate(zip(sentence, sentence[1:]))
+        # "will I ...", "could THE SURGERY make me ...": a question about what may happen.
+        will_happen = next((first + i for i, (w, nxt, after) in enumerate(
+                            zip(sentence, sentence[1:], sentence[2:] + [""]))
                             if w in vocab.modals
-                            and (nxt in vocab.persons or nxt in vocab.treatments)), last + 1)
+                            and (nxt in vocab.persons or nxt in vocab.treatments
+                                 or (nxt in _DETERMINERS and after in vocab.treatments)
+                                 or (i == 0 and w in _FUTURE and nxt not in vocab.negations))),
+                           last + 1)
         position = sentence.index(opening) if opening else 0
         subject = sentence[position + 1] if position + 1 < len(sentence) else ""
         # "Is it ...", "can MISS ...", "what ...": a question; "Have a fever", "havent peed":
@@ -69,12 +74,18 @@ class Sentences:
             and not words & vocab.happening_now) or any(
             w in vocab.year_after and re.match(r"^(19|20)\d\d$", nxt)
             for w, nxt in zip(sentence, sentence[1:]))
-        # "like someone ELSE's backside" describes the patient's own body.
+        # "like someone ELSE's backside" describes the patient's own body, and "HEARD A
+        # crack" a sound, not hearsay.
         general = {w for i, w in enumerate(sentence) if w in vocab.general_subjects
-                   and (i + 1 >= len(sentence) or sentence[i + 1] != "else")}
+                   and (i + 1 >= len(sentence) or sentence[i + 1] != "else")
+                   and not (w == "heard" and sentence[i + 1:i + 2] in (["a"], ["an"],
+                                                                       ["something"]))}
+        # "weaker than it is NOW" compares; it does not say something is happening now.
+        now_words = {w for i, w in enumerate(sentence) if w in vocab.happening_now
+                     and not (w == "now" and "than" in sentence[max(0, i - 4):i])}
         return {
             "first": first, "last": last, "words": words, "general": general,
-            "now": bool(words & vocab.happening_now) or bool(
+            "now": bool(now_words) or bool(
                 words & vocab.persons and contains(sentence, vocab.seeking_care)),
             "now_nearby": now_nearby,
             "question": opens_a_question or (
@@ -93,6 +104,10 @@ _SUBJECTS = {"it", "there", "this", "that", "the", "a", "an", "your", "people", 
              "anybody", "someone", "they", "you", "u", "these", "those", "any", "some"}
 # "IS foot drop a known side effect": an opening copula asks, whatever its subject.
 _COPULAS = {"is", "are", "does", "do"}
+# "WILL nerve damage leave my foot weaker?": a sentence opening with one of these asks
+# what may happen.
+_FUTURE = {"will", "would", "could", "might", "may"}
+_DETERMINERS = {"the", "this", "that", "my", "a", "an", "your"}
 _FILLERS = {"\n", "so", "and", "but", "ok", "okay", "hi", "hello", "um", "also", "please"}
 
 

@@ -45,8 +45,9 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
                                      allowed_between=vocab.intent_words) else ACUTE
     if _negated(lowers, members, clause_start, vocab):
         return MENTIONED
-    if _negation_in_another_part(lowers, members, vocab) or _getting_better(
-            lowers, members, vocab):
+    if (_negation_in_another_part(lowers, members, vocab)
+            or _negation_after_a_contrast(lowers, members, vocab)
+            or _getting_better(lowers, members, vocab)):
         return MENTIONED
     if "fever" in kinds and any(vocab.normal_reading.match(w) for w in words):
         return MENTIONED
@@ -110,6 +111,20 @@ def _negation_in_another_part(lowers: Sequence[str], members: Sequence[int],
     return bool(negations and others) and all(
         any(w in CLAUSE_END for w in lowers[n + 1:o]) for n in negations for o in others
         if n < o) and all(n < o for n in negations for o in others)
+
+
+def _negation_after_a_contrast(lowers: Sequence[str], members: Sequence[int],
+                               vocab: Vocabulary) -> bool:
+    """"my leg is heavy after a walk BUT it isn't weak": a negation after "but" (or
+    "though") belongs to what follows, not to the red-flag word before it."""
+    negations = [m for m in members if lowers[m] in vocab.negations]
+    others = [m for m in members if m not in negations]
+    return bool(negations and others) and all(
+        any(w in _CONTRASTS for w in lowers[o + 1:n]) for n in negations for o in others
+        if o < n) and all(o < n for n in negations for o in others)
+
+
+_CONTRASTS = {"but", "though", "although"}
 
 
 def _getting_better(lowers: Sequence[str], members: Sequence[int], vocab: Vocabulary) -> bool:
