@@ -29,7 +29,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from assistant.evaluate import MODEL, OUT_OF_SCOPE, PROJECT_ROOT, TOPICS, baseline_predictions
+from assistant.evaluate import (MODEL, OUT_OF_SCOPE, PROJECT_ROOT, TOPICS, baseline_predict,
+                                 fit_baseline)
 
 HELDOUT_FILES = [PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout.yml",
                  PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_2.yml",
@@ -120,12 +121,12 @@ def evaluate(model: Path = MODEL, files: Sequence[Path] = tuple(HELDOUT_FILES)) 
     from assistant.evaluate_triage import served_replies
 
     reply_for = served_replies(model, with_custom=True)
-    train = baseline_training()
+    baseline = fit_baseline(baseline_training())
     results = {}
     for path in files:
         items = load(path)
         ours = tally([score_item(i, reply_for(i["text"])) for i in items])
-        predicted = baseline_predictions(train, [(i["text"], "") for i in items])
+        predicted = baseline_predict(baseline, [(i["text"], "") for i in items])
         predicted = [OUT_OF_SCOPE if p == "declined" else p for p in predicted]
         theirs = tally([baseline_item(i, p) for i, p in zip(items, predicted)])
         results[path.name] = {"ours": ours, "baseline": theirs, "count": len(items)}
