@@ -9,6 +9,7 @@ sends the patient to their provider and the clinic instead of answering another 
 
 Pure functions over spaCy tokens; miss_nlp.coverage_check is the Rasa component.
 """
+import re
 from collections import Counter
 from typing import Dict, Iterable, List, Sequence, Set
 
@@ -48,7 +49,8 @@ ASKING_WORDS = {"define", "definition", "explain", "explanation", "describe", "r
                 "neighbor", "mum", "mom", "dad", "husband", "wife", "son", "daughter", "sister",
                 "brother", "grandma", "grandad", "grandpa", "dear", "thanks", "please", "hello",
                 "doctor", "doc", "gp", "nurse", "consultant", "clinic", "lol", "thx", "pls",
-                "spell", "break", "nowadays", "certain",
+                "spell", "break", "nowadays", "certain", "awkward", "silly", "stupid", "dumb",
+                "embarrassing", "random", "personal", "agree", "agreeing",
                 # How big a thing is, or doubt about it: "is XLIF a MAJOR surgery", "a GIMMICK?"
                 "major", "minor", "gimmick", "hype", "fad", "scam"}
 # The names of the operation itself: that a question names it says nothing of its subject.
@@ -58,7 +60,10 @@ OPERATION_NAMES = {"minimally", "invasive", "technique", "techniques", "endoscop
                    "intervention", "undergoing", "approach", "methods", "field"}
 # Prepositions and joining words end the subject named in the reply.
 _SUBJECT_ENDS = {"after", "before", "during", "for", "with", "when", "if", "while", "following",
-                 "and", "or", "but", "because", "since", "until", "at", "in", "on", "post"}
+                 "and", "or", "but", "because", "since", "until", "at", "in", "on", "post",
+                 # a new clause: "what TESTS do I need", "a special DIET that helps"
+                 "do", "does", "did", "is", "are", "can", "will", "should", "would", "that",
+                 "which", "who"}
 MAX_SUBJECT_WORDS = 4
 
 
@@ -100,7 +105,7 @@ def vocabulary(article_tokens: Iterable, examples: Iterable[Iterable]) -> Dict:
 class Guide:
     def __init__(self, vocabulary: Dict) -> None:
         self.words = set(vocabulary.get("known") or [])
-        self._exact = self.words | ASKING_WORDS   # once, not for every token
+        self._exact = self.words | ASKING_WORDS | FRAME_WORDS   # once, not for every token
         self.subjects = set(vocabulary.get("subjects") or [])
         self._by_first = {}
         for word in self.words:
@@ -140,16 +145,54 @@ def about_spine_surgery(tokens: Iterable) -> bool:
                for t in tokens)
 
 
+def subject_of(unknown: Sequence) -> str:
+    """The patient's words for what a question the guide does not cover asks about: the
+    phrase around its first unknown word, taken back to the verb it belongs to ("DRIVE
+    MY OWN car", "SLEEP ON MY stomach", "SECOND opinion") and on as subject() goes."""
+    first = unknown[0]
+    doc = first.doc
+    start = first.i
+    for _ in range(_MAX_BACK):
+        before = doc[start - 1] if start else None
+        if before is None or not before.is_alpha or before.lower_ in _STOPS_BACK or forms(
+                before) & (DOMAIN_WORDS | FRAME_WORDS | ASKING_WORDS | OPERATION_NAMES):
+            break
+        start -= 1
+        if not (before.is_stop or before.lower_ in _PREPOSITIONS):
+            break   # one content word ("drive", "second") ends the phrase
+    while start < first.i and (doc[start].lower_ in _LEADING or doc[start].lower_ in _PREPOSITIONS):
+        start += 1
+    rest = subject(first)
+    head = [t.text for t in doc[start:first.i]]
+    return " ".join(head + [rest]) if head else rest
+
+
+_MAX_BACK = 4
+# Going back from the unknown word stops at these: "can I | shower", "or | just numb".
+_STOPS_BACK = {"i", "you", "he", "she", "we", "they", "it", "me", "him", "us", "them", "to",
+               "and", "or", "but", "so", "just", "is", "are", "am", "was", "be", "do", "does",
+               "did", "can", "could", "will", "would", "should", "may", "might", "have", "has",
+               "had", "get", "got", "need", "take", "taking", "keep", "stop", "put", "let",
+               "when", "how", "what", "why", "where", "who", "which", "if", "before", "after",
+               "there", "then", "not", "no", "ok", "okay", "im", "i'm"}
+_PREPOSITIONS = {"on", "in", "behind", "under", "into", "onto", "of", "about", "from", "by",
+                 "with", "over", "through", "without"}
+_LEADING = {"the", "a", "an", "any", "some", "this", "that", "these", "those", "my", "your",
+            "his", "her", "their", "our", "own"}
+
+
 def subject(first_unknown) -> str:
     """The patient's own words for the subject: the first unknown word and the few
     after it, up to a preposition or the end of the clause ("donate my own blood")."""
     doc = first_unknown.doc
     words = []
     for token in doc[first_unknown.i:first_unknown.i + MAX_SUBJECT_WORDS]:
-        if token.is_punct or token.is_space or (words and (
-                token.lower_ in _SUBJECT_ENDS or token.lower_ in DOMAIN_WORDS)):
+        joined = token.i > first_unknown.i and not doc[token.i - 1].whitespace_ and (
+            token.text == "-" or doc[token.i - 1].text == "-")   # "pre-op"
+        if not joined and (token.is_punct or token.is_space or (words and (
+                token.lower_ in _SUBJECT_ENDS or token.lower_ in DOMAIN_WORDS))):
             break
         words.append(token.text)
     while len(words) > 1 and doc[first_unknown.i + len(words) - 1].is_stop:
         words.pop()
-    return " ".join(words)
+    return re.sub(r" ?- ?", "-", " ".join(words))

@@ -101,7 +101,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set) -> None:
         return
     if intent == OUT_OF_SCOPE_INTENT and not coverage.about_spine_surgery(doc):
         return
-    subject = coverage.subject(unknown[0])
+    subject = coverage.subject_of(unknown)
     top = {INTENT_NAME_KEY: NOT_COVERED_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
     ranking = [e for e in message.get(INTENT_RANKING_KEY) or []
                if e.get(INTENT_NAME_KEY) != NOT_COVERED_INTENT]

@@ -16,7 +16,8 @@ def guide(nlp):
                   "faster and the hospital stay is shorter. risks include infection.")
     examples = [nlp(t) for t in ["how long is the recovery", "how long is the recovery time",
                                  "what does it cost", "what will it cost me",
-                                 "a question about my bakery"]]
+                                 "a question about my bakery", "how much sleep is normal",
+                                 "will i sleep well"]]
     return coverage.Guide(coverage.vocabulary(article, examples))
 
 
@@ -68,6 +69,21 @@ def test_an_unknown_word_beside_a_subject_the_guide_covers_stays_covered(nlp, gu
 def test_the_subject_is_the_patients_words_up_to_a_preposition(nlp):
     doc = nlp("should i donate my own blood before the operation")
     assert coverage.subject(doc[2]) == "donate my own blood"
+
+
+@pytest.mark.parametrize("question,named", [
+    ("when can i drive my own car again after surgery?", "drive my own car"),
+    ("awkward question but when is it safe to have sex after the operation?", "sex"),
+    ("is it ok to sleep on my stomach after surgery?", "sleep on my stomach"),
+    ("do i need a pre-op assessment before the surgery?", "pre-op assessment"),
+    ("should i get a second opinion before agreeing to surgery?", "second opinion"),
+    ("what tests do i need before surgery?", "tests"),
+    ("can i shower after the surgery?", "shower"),
+])
+def test_the_reply_names_what_the_patient_asked_about_in_their_words(nlp, guide, question,
+                                                                      named):
+    unknown = guide.not_covered(list(nlp(question)))
+    assert coverage.subject_of(unknown) == named
 
 
 def test_a_subject_quoted_back_cannot_break_the_reply():
