@@ -17,6 +17,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -143,12 +144,20 @@ def quiet_rasa_logs() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 
-async def pipeline_intents(model: Path, texts: Sequence[str]) -> List[Tuple[str, str]]:
-    """(served intent, classifier's top intent before the fallback) for each text."""
+@lru_cache(maxsize=1)
+def served_agent(model: Path):
+    """The trained model as served (the clinic's NLG, no action server), loaded once per
+    process (about 9 s): the evaluations, and the tests that run them, share it."""
     from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
 
     quiet_rasa_logs()
-    agent = Agent.load(str(model))
+    return Agent.load(str(model), generator=EndpointConfig(type="assistant.nlg.ClinicResponses"))
+
+
+async def pipeline_intents(model: Path, texts: Sequence[str]) -> List[Tuple[str, str]]:
+    """(served intent, classifier's top intent before the fallback) for each text."""
+    agent = served_agent(model)
     intents = []
     started = time.monotonic()
     for n, text in enumerate(texts, 1):

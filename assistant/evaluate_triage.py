@@ -98,14 +98,11 @@ def score(part: Dict, reply_for, crisis_line: str) -> TriageScore:
 def served_replies(model: Path, with_custom: bool = False):
     """A function text -> the bot messages a new patient gets, from the trained model
     with the project's NLG (no action server: only the first reply is scored)."""
-    from rasa.core.agent import Agent
     from rasa.shared.core.events import BotUttered
-    from rasa.utils.endpoints import EndpointConfig
 
-    from assistant.evaluate import quiet_rasa_logs
+    from assistant.evaluate import served_agent
 
-    quiet_rasa_logs()
-    agent = Agent.load(str(model), generator=EndpointConfig(type="assistant.nlg.ClinicResponses"))
+    agent = served_agent(model)
     loop = asyncio.new_event_loop()
 
     def reply_for(text: str) -> List[Dict]:
