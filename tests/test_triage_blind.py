@@ -2,7 +2,7 @@
 
 The tuning sets were tuned on, so they must stay at their targets (tuning 5, once
 reported as "batch 3", was tuned on in round 5; tuning 6, once "batch 4", in round 6).
-The untouched set and batch 5 were never looked at; their figures are printed (README,
+The untouched set and batches 5 and 6 were never looked at; their figures are printed (README,
 "Triage"), and the floors below only catch a regression from what was measured, they
 are not targets.
 """
@@ -45,4 +45,7 @@ FLOORS = {
     # measured: 96.5% (138/143), 96.6% (56/58), 86.7% (65/75), 95.3% (181/190)
     "batch 5": {"acute": 0.95, "crisis_line": 0.93, "after_surgery": 0.84,
                 "ordinary_answered": 0.94},
+    # measured once: 91.7% (133/145), 88.7% (55/62), 78.8% (63/80), 96.2% (177/184)
+    "batch 6": {"acute": 0.90, "crisis_line": 0.85, "after_surgery": 0.76,
+                "ordinary_answered": 0.95},
 }
