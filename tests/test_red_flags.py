@@ -135,6 +135,7 @@ def test_red_flag_words_in_a_question_are_not_an_emergency(findings, text, kind)
     "had the keyhole one done on tuesday and the skin by the cut feels numb, normal?",
     "since they operated I keep sweating at night, no temperature, is it the meds?",
     "my leg feels heavy after a walk since surgery but it isn't weak, is that healing?",
+    "when will the op site stop hurting? the cut aches when i lie on it",
 ])
 def test_own_recovery_is_recognised(nlp, text):
     tokens = triage.tokens_of(nlp(text.lower()))
@@ -148,6 +149,8 @@ def test_own_recovery_is_recognised(nlp, text):
     "will I have pain after my surgery?",
     "would I still need my nerve tablets after the op?",
     "I had a cold last week, will they still do my op on friday?",
+    "how long does post-op pain last after a discectomy?",
+    "i've been off work a few weeks since my disc went. what is keyhole surgery?",
 ])
 def test_questions_about_the_future_are_not_a_recovery_report(nlp, text):
     assert not triage.describes_own_recovery(triage.tokens_of(nlp(text.lower())))

@@ -55,17 +55,32 @@ def _says_surgery_happened(text: str, vocab: Vocabulary) -> bool:
         if phrase[0] == "after" and set(head[first:]) & {"will", "can", "when", "how",
                                                           "long", "soon", "would", "could"}:
             continue
-        # (Only a phrase that merely names the operation: "they SENT ME HOME" is past.)
+        # (Only a phrase that merely names the operation: "they SENT ME HOME" is past;
+        # and not when another sentence reports: "when will the op site stop hurting?
+        # the cut area ACHES".)
         opening = head[first:first + 2]
-        if phrase[0] in {"the", "my"} and (
-                opening[:1] and opening[0] in _ASKS_AHEAD and opening[1:] not in (["n't"], ["nt"])
-                or text[:at].endswith(_BEFORE_AN_OPERATION)):
+        asks_ahead = opening[:1] and opening[0] in _ASKS_AHEAD and opening[1:] not in (
+            ["n't"], ["nt"]) and not _another_sentence_reports(text, at, vocab)
+        if phrase[0] in _NAMES_ONLY and (asks_ahead or text[:at].endswith(_BEFORE_AN_OPERATION)):
             continue
         return True
     return False
 
 
-_ASKS_AHEAD = {"will", "would", "could", "can", "do", "does"}
+def _another_sentence_reports(text: str, at: int, vocab: Vocabulary) -> bool:
+    words = text.split()
+    here = len(text[:at].split())
+    sentence = [0]
+    for i, word in enumerate(words):
+        sentence.append(sentence[-1] + (word in SENTENCE_END))
+    this = sentence[here]
+    return any(sentence[i] != this and (word in vocab.report_words or word in vocab.concern
+                                        or word.rstrip("s") in vocab.concern)
+               for i, word in enumerate(words))
+
+
+_ASKS_AHEAD = {"will", "would", "could", "can", "do", "does", "how", "what", "when"}
+_NAMES_ONLY = {"the", "my", "post", "post-op", "postop"}
 
 
 def _time_since_surgery(text: str, vocab: Vocabulary) -> Optional[re.Match]:
@@ -78,8 +93,9 @@ def _time_since_surgery(text: str, vocab: Vocabulary) -> Optional[re.Match]:
             continue
         if not match.group(0).rstrip().endswith((" after", " since")):
             return match
+        # "3 weeks since my op" (but not "a few weeks since my L5-S1 went").
         following = text[match.end():].split()[:4]
-        if not following or following[0] in SENTENCE_END | {",", "my"} or set(
+        if not following or following[0] in SENTENCE_END | {","} or set(
                 following) & vocab.operation_words:
             return match
     return None
