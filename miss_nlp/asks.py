@@ -18,7 +18,7 @@ _FILLERS = {"so", "and", "but", "ok", "okay", "hi", "hello", "hey", "um", "also"
 ASKING = [("i", "wonder"), ("wondering",), ("want", "to", "know"), ("like", "to", "know"),
           ("tell", "me"), ("explain",), ("curious",), ("any", "idea"), ("anyone", "know"),
           ("question", "is"), ("my", "question"), ("need", "to", "know")]
-JOINERS = {"and", "also", "plus", "&", ";", ",", "aswell", "n"}
+JOINERS = {"and", "also", "plus", "&", "+", ";", ",", "aswell", "n"}
 
 
 def sentences(doc) -> List:
@@ -59,7 +59,8 @@ def question_text(doc) -> str:
 
 def asks(span) -> List:
     """The parts of one question sentence between its joining words ("and", "also",
-    commas); a part without a content word joins the one before it."""
+    commas); a part without a content word joins the one before it, unless it opens
+    with a question word ("does it work, and HOW MUCH IS IT?")."""
     parts, start = [], span.start
     doc = span.doc
     for token in span:
@@ -74,9 +75,10 @@ def asks(span) -> List:
         parts.append(doc[start:span.end])
     merged: List = []
     for part in parts:
-        if merged and not _has_content(part):
+        asks_itself = _opening(part) in _WH_WORDS
+        if merged and not _has_content(part) and not asks_itself:
             merged[-1] = doc[merged[-1].start:part.end]
-        elif _has_content(part):
+        elif _has_content(part) or asks_itself:
             merged.append(part)
     return merged or [span]
 
@@ -90,6 +92,9 @@ def question_clauses(doc) -> List:
         asking = [p for p in parts if _opening(p) in QUESTION_OPENERS]
         clauses += asking or parts[-1:]
     return clauses
+
+
+_WH_WORDS = {"what", "whats", "what's", "how", "hows", "why", "when", "which", "who", "where"}
 
 
 def _opening(span) -> str:

@@ -38,6 +38,13 @@ def test_a_question_of_three_parts_is_split_at_its_joining_words(nlp):
     assert parts == ["what is the success rate", "cost", "recovery time?"]
 
 
+def test_a_question_word_part_asks_on_its_own(nlp):
+    doc = nlp("does laser surgery work, and how much is it?")
+    assert [p.text for p in asks.asks(doc[:])] == ["does laser surgery work", "how much is it?"]
+    doc = nlp("cost + recovery time for a discectomy?")
+    assert [p.text for p in asks.asks(doc[:])] == ["cost", "recovery time for a discectomy?"]
+
+
 def test_a_part_without_content_joins_the_one_before(nlp):
     doc = nlp("is it safe, and so on")
     assert [p.text for p in asks.asks(doc[:])] == ["is it safe, and so on"]
