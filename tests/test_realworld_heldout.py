@@ -23,16 +23,16 @@ def share(pair):
 
 # Measured on the final model, less about two messages' worth.
 FLOORS = {
-    # measured: 86.2% (162/188), 77.8% (35/45), 72.0% (36/50), 90.9% (30/33)
+    # measured: 86.2% (162/188), 77.8% (35/45), 70.0% (35/50), 90.9% (30/33)
     "realworld_heldout.yml": {"one topic": 0.83, "several topics: all answered": 0.73,
-                              "not covered: declined": 0.68, "out of scope: declined": 0.87},
-    # used for development; measured: 90.3% (168/186), 83.3% (45/54), 77.2% (44/57), 92.1% (35/38)
+                              "not covered: declined": 0.66, "out of scope: declined": 0.87},
+    # used for development; measured: 90.3% (168/186), 87.0% (47/54), 77.2% (44/57), 92.1% (35/38)
     "realworld_heldout_2.yml": {"one topic": 0.87, "several topics: all answered": 0.80,
                                 "not covered: declined": 0.73, "out of scope: declined": 0.89},
     # measured: 87.4% (166/190), 87.1% (54/62), 72.2% (39/54), 96.8% (30/31)
     "realworld_heldout_3.yml": {"one topic": 0.85, "several topics: all answered": 0.84,
                                 "not covered: declined": 0.68, "out of scope: declined": 0.93},
-    # measured: 87.1% (162/186), 86.1% (31/36), 92.2% (59/64), 100% (34/34)
+    # measured: 87.1% (162/186), 88.9% (32/36), 92.2% (59/64), 100% (34/34)
     "realworld_heldout_4.yml": {"one topic": 0.85, "several topics: all answered": 0.80,
                                 "not covered: declined": 0.89, "out of scope: declined": 0.94},
 }
