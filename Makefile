@@ -74,8 +74,13 @@ doctor:  ## Check what `make run` needs, in seconds, starting nothing (PRODUCTIO
 	  || { echo "No Python found: install Python 3.10 (e.g. 'apt-get install python3.10-venv') or set PYTHON=/path/to/python3.10"; exit 1; }; \
 	$$py -m assistant.doctor $(if $(PRODUCTION),--production)
 
+# Two workers (pytest-xdist) use the core one process leaves idle (README, "Tests");
+# tests/conftest.py keeps each server's tests on one worker. TEST_WORKERS=0 runs
+# them all in this process, as plain `python -m pytest` does.
+TEST_WORKERS ?= 2
+
 test: train widget-deps service-deps  ## Run the whole test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 test-fast: setup  ## Unit tests only (no training, no servers)
 	$(BIN)/python -m pytest -m "not server and not model"

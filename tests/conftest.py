@@ -14,6 +14,39 @@ from tests.http_helpers import RestChat, sms_env
 from tests.services import API_JWT_SECRET, served_assistant
 
 
+# Session-scoped servers: under pytest-xdist each worker would start its own copy.
+SHARED_SERVERS = {"assistant", "secured"}
+# The evaluations as served share one loaded agent per process (assistant.evaluate.served_agent).
+EVALUATIONS = {"test_nlu_heldout.py", "test_realworld_heldout.py", "test_triage_blind.py"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Groups for pytest-xdist's ``--dist loadgroup`` (`make test` runs two workers).
+
+    A file's tests stay on one worker, so its module-scoped servers start once; every
+    file that uses a shared server joins one group, so each shared server starts once,
+    and so do the evaluations, so the model is loaded once for them.
+    On a worker, the groups that start servers or load the model are sent first, the
+    largest first, so the slowest work does not wait at the end of the queue (with
+    ``--no-loadscope-reorder``). A plain run keeps its order.
+    """
+    groups = {}
+    for item in items:
+        group = groups.setdefault(item.path, {"name": item.nodeid.split("::")[0], "slow": False})
+        if SHARED_SERVERS & set(item.fixturenames):
+            group["name"] = "shared-servers"
+        elif item.path.name in EVALUATIONS:
+            group["name"] = "evaluations"
+        group["slow"] |= any(item.iter_markers("server")) or any(item.iter_markers("model"))
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(groups[item.path]["name"]))
+    if hasattr(config, "workerinput"):
+        names = [groups[item.path]["name"] for item in items]
+        slow = {groups[item.path]["name"] for item in items if groups[item.path]["slow"]}
+        size = {name: names.count(name) if name in slow else 0 for name in set(names)}
+        items.sort(key=lambda item: -size[groups[item.path]["name"]])
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     if not MODEL.exists():
