@@ -4,7 +4,7 @@ from typing import Optional, Sequence
 
 from miss_nlp.triage.message import Token
 from miss_nlp.triage.sentences import (SENTENCE_END, Sentences, contains,
-                                       last_sentence_start)
+                                       last_sentence_start, sentence_numbers)
 from miss_nlp.triage.vocabulary import Vocabulary, vocabulary
 
 
@@ -69,14 +69,11 @@ def _says_surgery_happened(text: str, vocab: Vocabulary) -> bool:
 
 def _another_sentence_reports(text: str, at: int, vocab: Vocabulary) -> bool:
     words = text.split()
-    here = len(text[:at].split())
-    sentence = [0]
-    for i, word in enumerate(words):
-        sentence.append(sentence[-1] + (word in SENTENCE_END))
-    this = sentence[here]
-    return any(sentence[i] != this and (word in vocab.report_words or word in vocab.concern
-                                        or word.rstrip("s") in vocab.concern)
-               for i, word in enumerate(words))
+    numbers = sentence_numbers(words)
+    here = numbers[min(len(text[:at].split()), len(words) - 1)]
+    return any(number != here and (word in vocab.report_words or word in vocab.concern
+                                   or word.rstrip("s") in vocab.concern)
+               for number, word in zip(numbers, words))
 
 
 _ASKS_AHEAD = {"will", "would", "could", "can", "do", "does", "how", "what", "when"}
