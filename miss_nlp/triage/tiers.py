@@ -106,22 +106,27 @@ def _negation_in_another_part(lowers: Sequence[str], members: Sequence[int],
                               vocab: Vocabulary) -> bool:
     """A pair whose negation belongs to an earlier part of the sentence: "no numbness
     anywhere, peeing fine" is not "no peeing"."""
-    negations = [m for m in members if lowers[m] in vocab.next_part_negations]
-    others = [m for m in members if m not in negations]
-    return bool(negations and others) and all(
-        any(w in CLAUSE_END for w in lowers[n + 1:o]) for n in negations for o in others
-        if n < o) and all(n < o for n in negations for o in others)
+    return _negation_set_apart(lowers, members, vocab.next_part_negations, CLAUSE_END,
+                               negation_first=True)
 
 
 def _negation_after_a_contrast(lowers: Sequence[str], members: Sequence[int],
                                vocab: Vocabulary) -> bool:
     """"my leg is heavy after a walk BUT it isn't weak": a negation after "but" (or
     "though") belongs to what follows, not to the red-flag word before it."""
-    negations = [m for m in members if lowers[m] in vocab.negations]
+    return _negation_set_apart(lowers, members, vocab.negations, _CONTRASTS,
+                               negation_first=False)
+
+
+def _negation_set_apart(lowers: Sequence[str], members: Sequence[int], negation_words: Set[str],
+                        boundaries: Set[str], negation_first: bool) -> bool:
+    """Every negation among a match's words stands on its side of a boundary word, every
+    other word on the other side."""
+    negations = [m for m in members if lowers[m] in negation_words]
     others = [m for m in members if m not in negations]
-    return bool(negations and others) and all(
-        any(w in _CONTRASTS for w in lowers[o + 1:n]) for n in negations for o in others
-        if o < n) and all(o < n for n in negations for o in others)
+    pairs = [(n, o) if negation_first else (o, n) for n in negations for o in others]
+    return bool(pairs) and all(a < b and any(w in boundaries for w in lowers[a + 1:b])
+                               for a, b in pairs)
 
 
 _CONTRASTS = {"but", "though", "although"}
