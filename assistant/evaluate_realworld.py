@@ -29,8 +29,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from assistant.evaluate import (MODEL, OUT_OF_SCOPE, PROJECT_ROOT, TOPICS, baseline_predict,
-                                 fit_baseline)
+from assistant.evaluate import MODEL, PROJECT_ROOT, TOPICS, fit_baseline
 
 HELDOUT_FILES = [PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout.yml",
                  PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_2.yml",
@@ -127,8 +126,7 @@ def evaluate(model: Path = MODEL, files: Sequence[Path] = tuple(HELDOUT_FILES)) 
     for path in files:
         items = load(path)
         ours = tally([score_item(i, reply_for(i["text"])) for i in items])
-        predicted = baseline_predict(baseline, [(i["text"], "") for i in items])
-        predicted = [OUT_OF_SCOPE if p == "declined" else p for p in predicted]
+        predicted = list(baseline.predict([i["text"] for i in items]))
         theirs = tally([baseline_item(i, p) for i, p in zip(items, predicted)])
         results[path.name] = {"ours": ours, "baseline": theirs, "count": len(items)}
         print(f"\n{path.name}: {len(items)} real-world-style messages, as served vs the "
