@@ -12,7 +12,8 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard miss_nlp/*.py) \
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard data/triage/*.yml) \
+                   $(wildcard miss_nlp/*.py) \
                    $(wildcard miss_nlp/*/*.py)
 
 .PHONY: help setup train retrain validate run shell shell-rasa doctor test test-fast evaluate \

@@ -21,8 +21,8 @@ from miss_config.paths import PROJECT_ROOT
 
 HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu"
 TRAINING_DIR = PROJECT_ROOT / "data"
-# The triage tuning sets train the triage model (miss_nlp/triage/model.py).
-TRIAGE_TUNING_DIR = PROJECT_ROOT / "tests" / "triage"
+# The triage tuning and training phrasings train the triage model (miss_nlp/triage/model.py).
+TRIAGE_TUNING_DIR = PROJECT_ROOT / "data" / "triage"
 NEAR = 90.0
 
 
@@ -40,7 +40,7 @@ def training_texts(directory: Path = TRAINING_DIR,
         for block in (yaml.safe_load(path.read_text("utf-8")) or {}).get("nlu") or []:
             texts += [line[2:].strip() for line in str(block.get("examples") or "").splitlines()
                       if line.strip().startswith("- ")]
-    for path in sorted(triage_tuning.glob("tuning_*.yml")) if triage_tuning else []:
+    for path in sorted(triage_tuning.glob("*.yml")) if triage_tuning else []:
         texts += heldout_texts(path)
     return texts
 

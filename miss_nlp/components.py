@@ -20,8 +20,11 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from miss_config.paths import PROJECT_ROOT
 from miss_nlp import triage
+from miss_nlp.triage import model as triage_model
 
 EMERGENCY_INTENT = "emergency"
 AFTER_SURGERY_INTENT = "after_surgery_concern"
@@ -31,7 +34,7 @@ RED_FLAG_MENTION_ENTITY = "red_flag_mention"
 
 
 @DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
 )
 class Triage(GraphComponent):
     """One triage decision per message, after the classifiers (miss_nlp/triage/).
@@ -49,12 +52,20 @@ class Triage(GraphComponent):
     * Red-flag words in a general question keep the classifier's topic and add a
       ``red_flag_mention`` entity per kind, for one sentence of urgent-care advice.
     * Anything else longer than ``max_message_chars`` becomes ``message_too_long``.
+
+    The triage model (miss_nlp/triage/model.py, trained on ``phrasings`` and the NLU
+    examples) then has its say: ``model_acute_threshold`` sure of an emergency makes one,
+    and it moves a message between after-surgery concern and ordinary question at
+    ``model_after_surgery_threshold`` / ``model_ordinary_threshold``. It never turns
+    an emergency the rules found into anything else.
     """
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"classifier_emergency_threshold": 0.8,
-                "classifier_after_surgery_threshold": 0.5, "max_message_chars": None}
+                "classifier_after_surgery_threshold": 0.5, "max_message_chars": None,
+                "phrasings": "data/triage", "C": 4.0, "model_acute_threshold": 0.8,
+                "model_after_surgery_threshold": 0.7, "model_ordinary_threshold": 0.7}
 
     @classmethod
     def create(
@@ -64,22 +75,61 @@ class Triage(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "Triage":
-        return cls({**cls.get_default_config(), **config})
+        return cls(config, model_storage, resource)
 
-    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "Triage":
+        from miss_nlp.linear_intents import LinearIntentModel
+
+        try:
+            with model_storage.read_from(resource) as directory:
+                return cls(config, model_storage, resource, LinearIntentModel.load(directory))
+        except ValueError:  # trained without the model (an older model file)
+            return cls(config, model_storage, resource)
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        return triage_model.fingerprint(cls._phrasings_dir(config))
+
+    @classmethod
+    def _phrasings_dir(cls, config: Dict[Text, Any]):
+        return PROJECT_ROOT / {**cls.get_default_config(), **config}["phrasings"]
+
+    def __init__(self, config: Optional[Dict[Text, Any]] = None,
+                 model_storage: Optional[ModelStorage] = None,
+                 resource: Optional[Resource] = None, model: Any = None) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [(m.get(TEXT), m.get(INTENT)) for m in training_data.intent_examples
+                    if m.get(TEXT) and m.get(INTENT)]
+        pairs = (triage_model.phrasings(self._phrasings_dir(self.config))
+                 + triage_model.from_intents(examples))
+        self.model = triage_model.fit(pairs, c=self.config["C"])
+        with self._model_storage.write_to(self._resource) as directory:
+            self.model.save(directory)
+        return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
             tokens = (triage.tokens_of(doc) if doc is not None
                       else triage.tokens_of_text(message.get(TEXT) or ""))
+            seen = (triage_model.probabilities(self.model, message.get(TEXT) or "")
+                    if self.model is not None else {})
             decide(message, tokens, {**self.config, "max_message_chars":
-                                     self.config["max_message_chars"] or triage.max_message_chars()})
+                                     self.config["max_message_chars"] or triage.max_message_chars()},
+                   seen)
         return messages
 
 
-def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, Any]) -> None:
+def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, Any],
+           seen: Optional[Dict[Text, float]] = None) -> None:
+    """``seen``: the triage model's probabilities (none: the rules and classifier alone)."""
     findings = triage.find(tokens)
     acute = findings.kinds(triage.ACUTE)
     mentioned = findings.kinds(triage.MENTIONED)
@@ -101,10 +151,21 @@ def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, An
         set_intent(message, EMERGENCY_INTENT, ranking)
         add_entities(message, RED_FLAG_ENTITY, [triage.UNSPECIFIED])
         return
-    if own_recovery or (top == AFTER_SURGERY_INTENT and not mentioned
-                        and sure >= config["classifier_after_surgery_threshold"]
-                        and triage.had_an_operation(tokens)
-                        and not triage.wonders_what_if(tokens)):
+    after_surgery = own_recovery or (top == AFTER_SURGERY_INTENT and not mentioned
+                                     and sure >= config["classifier_after_surgery_threshold"]
+                                     and triage.had_an_operation(tokens)
+                                     and not triage.wonders_what_if(tokens))
+    tier = triage_model.decision(triage_model.AFTER_SURGERY if after_surgery else None,
+                                 seen or {}, config["model_acute_threshold"],
+                                 config["model_after_surgery_threshold"],
+                                 config["model_ordinary_threshold"])
+    if tier == triage_model.ACUTE:
+        # The kinds the rules read as only mentioned are the best guess of what it is
+        # ("is it normal to feel like killing yourself after surgery? that's where I am").
+        set_intent(message, EMERGENCY_INTENT, ranking)
+        add_entities(message, RED_FLAG_ENTITY, mentioned or [triage.UNSPECIFIED])
+        return
+    if tier == triage_model.AFTER_SURGERY:
         set_intent(message, AFTER_SURGERY_INTENT, ranking)
     elif too_long:
         set_intent(message, MESSAGE_TOO_LONG_INTENT, ranking)

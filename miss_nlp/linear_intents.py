@@ -52,7 +52,8 @@ class LinearIntentModel:
 
     @classmethod
     def fit(cls, lemma_texts: Sequence[str], raw_texts: Sequence[str],
-            labels: Sequence[str], c: float = 10.0, seed: int = 42) -> "LinearIntentModel":
+            labels: Sequence[str], c: float = 10.0, seed: int = 42,
+            class_weight: Optional[str] = None) -> "LinearIntentModel":
         idf_words = TfidfVectorizer(ngram_range=WORD_NGRAMS, token_pattern=r"(?u)\b\w+\b",
                                     sublinear_tf=True).fit(lemma_texts)
         idf_chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS,
@@ -64,7 +65,7 @@ class LinearIntentModel:
             coef=np.zeros(0), intercept=np.zeros(0),
         )
         features = model.features(lemma_texts, raw_texts)
-        clf = LogisticRegression(C=c, max_iter=3000, random_state=seed)
+        clf = LogisticRegression(C=c, max_iter=3000, random_state=seed, class_weight=class_weight)
         clf.fit(features, list(labels))
         model.classes = [str(c) for c in clf.classes_]
         model.coef, model.intercept = clf.coef_, clf.intercept_

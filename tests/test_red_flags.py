@@ -1,6 +1,6 @@
 """The red-flag rules (knowledge/red_flags.yml) on phrasings and on their own examples.
 
-tests/triage/red_flag_phrasings.yml and tests/triage/tuning_*.yml were written blind to
+tests/triage/red_flag_phrasings.yml and data/triage/tuning_*.yml were written blind to
 the rules, then the rules were widened on their misses: they are regression sets now,
 not a measure. The blind measure is tests/nlu/triage_blind_untouched.yml
 (assistant/evaluate_triage.py), never tuned on.
@@ -15,13 +15,22 @@ from miss_nlp import triage
 
 PHRASINGS = yaml.safe_load(
     (PROJECT_ROOT / "tests" / "triage" / "red_flag_phrasings.yml").read_text("utf-8"))
-TUNING = [yaml.safe_load((PROJECT_ROOT / "tests" / "triage" / f"tuning_{n}.yml").read_text("utf-8"))
-          for n in (1, 2, 3, 4, 5, 6)]
+TUNING = [yaml.safe_load((PROJECT_ROOT / "data" / "triage" / f"tuning_{n}.yml").read_text("utf-8"))
+          for n in range(1, 9)]
+# The rules find every acute message of tunings 1-6; 7 and 8 came in round 7, where the
+# triage model (trained on them) took over what no word list holds, so only their false
+# alarms are held to here.
+RULES_TUNED_ON = TUNING[:6]
 # Ordinary questions of the tuning sets the rules still alarm on (strict: a fix must
 # move the message out of this list).
 STILL_ALARMED = {
     # A husband who "can't walk to the shops anymore" while waiting a year for surgery.
     "My husband and I are pensioners and we've been quoted a price",
+    # Long-standing symptoms told in a later sentence than the one that says how long.
+    "My 58 year old husband gets numbness and weakness in both legs",
+    "I'm 71 and in two minds about surgery.",
+    # "checked before (it was fine, just anxiety)": the all-clear comes six words later.
+    "I've had saddle numbness checked before",
 }
 MUST_ALERT = [(kind, text) for kind, texts in PHRASINGS["must_alert"].items() for text in texts]
 VOCAB = triage.vocabulary()
@@ -49,7 +58,7 @@ def test_thoughts_of_suicide_come_first(acute, text):
     assert acute(text)[0] == triage.CRISIS
 
 
-@pytest.mark.parametrize("item", [i for part in TUNING for i in part["acute"]],
+@pytest.mark.parametrize("item", [i for part in RULES_TUNED_ON for i in part["acute"]],
                          ids=lambda i: i["text"][:40])
 def test_every_acute_message_of_the_tuning_sets_is_acute(acute, item):
     kinds = acute(item["text"])

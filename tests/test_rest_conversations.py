@@ -100,6 +100,23 @@ def test_a_red_flag_at_the_end_of_a_long_story_gets_urgent_advice_not_too_long(c
     assert chat.texts(said) == [advice("bladder_bowel")]
 
 
+def test_an_emergency_in_words_no_rule_names_still_gets_urgent_advice_and_the_crisis_line(chat):
+    # A clot told without "calf" or "clot": the triage model (data/triage/) catches it.
+    reply = chat.texts("since the op my lower leg has blown up to twice the size and it's hot "
+                       "and red")[0]
+    assert reply == advice("unspecified")
+    assert clinic()["crisis_line"] in reply
+
+
+def test_a_recovery_question_told_with_a_red_flag_word_goes_to_the_surgeons_office(chat):
+    from miss_nlp.triage import after_surgery_reply
+
+    # Constipation on painkillers is no loss of bowel control.
+    reply = chat.texts("ten days since my microdiscectomy and I still can't poo properly, "
+                       "I'm on codeine, what can I take")[0]
+    assert reply == after_surgery_reply().format(**clinic())
+
+
 @pytest.mark.parametrize("message,topic", [
     ("Can MISS help with leg weakness from a herniated disc?", "utter_conditions_treated"),
     ("What are the chances I will not wake up from the anesthesia?", None),

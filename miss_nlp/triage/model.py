@@ -1,0 +1,99 @@
+"""The triage model: a second net under the rules.
+
+A TF-IDF + logistic-regression model (miss_nlp/linear_intents.py) with three classes,
+*acute*, *after surgery* and *ordinary*, trained on the triage phrasings blind writers
+labelled that way (data/triage/tuning_*.yml, once the rules had been tuned on them), on
+phrasings written to train it (data/triage/training_*.yml), and on the NLU examples (``emergency``, ``after_surgery_concern``, and every topic as
+ordinary). The rules find what they can name; the model catches wordings no list holds
+("one leg is way fatter than the other from the knee down"), a relative's account of
+someone else's crisis, and the recovery questions the rules read as general ones.
+How much it adds was measured by leaving out one tuning set at a time (README).
+"""
+import hashlib
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import yaml
+
+ACUTE = "acute"
+AFTER_SURGERY = "after_surgery"
+ORDINARY = "ordinary"
+SECTIONS = (ACUTE, AFTER_SURGERY, ORDINARY)
+INTENT_CLASSES = {"emergency": ACUTE, "after_surgery_concern": AFTER_SURGERY}
+# Greetings and thanks say nothing either way; a typed-out button payload is not a phrasing.
+LEFT_OUT_INTENTS = {"greet", "goodbye", "thank", "bot_challenge", "message_too_long"}
+# A long story is read by its opening and its end, so that a 100,000-character message
+# costs the model no more than a long SMS; the rules read all of it.
+HEAD_CHARS = TAIL_CHARS = 1500
+
+
+def phrasing_files(directory: Path) -> List[Path]:
+    return sorted(directory.glob("*.yml"))
+
+
+def phrasings(directory: Path) -> List[Tuple[str, str]]:
+    """(text, class) for every phrasing of the tuning files under ``directory``."""
+    return phrasings_in(phrasing_files(directory))
+
+
+def phrasings_in(paths: Iterable[Path]) -> List[Tuple[str, str]]:
+    pairs = []
+    for path in paths:
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        pairs += [(item["text"], section) for section in SECTIONS
+                  for item in data.get(section) or []]
+    return pairs
+
+
+def from_intents(examples: Iterable[Tuple[str, str]]) -> List[Tuple[str, str]]:
+    """(text, class) for NLU examples given as (text, intent)."""
+    return [(text, INTENT_CLASSES.get(intent, ORDINARY)) for text, intent in examples
+            if intent not in LEFT_OUT_INTENTS]
+
+
+def fingerprint(directory: Path) -> str:
+    """Changes whenever a phrasing file does, so that Rasa trains again."""
+    digest = hashlib.sha256()
+    for path in phrasing_files(directory):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def model_view(text: str) -> str:
+    text = text.lower()
+    if len(text) <= HEAD_CHARS + TAIL_CHARS:
+        return text
+    return text[:HEAD_CHARS] + " … " + text[-TAIL_CHARS:]
+
+
+def fit(pairs: Sequence[Tuple[str, str]], c: float = 4.0, seed: int = 42):
+    """The model, classes balanced: there are far more ordinary examples than acute ones."""
+    from miss_nlp.linear_intents import LinearIntentModel
+
+    views = [model_view(text) for text, _ in pairs]
+    return LinearIntentModel.fit(views, views, [label for _, label in pairs], c=c, seed=seed,
+                                 class_weight="balanced")
+
+
+def probabilities(model, text: str) -> Dict[str, float]:
+    view = model_view(text)
+    row = model.predict_proba([view], [view])[0]
+    return dict(zip(model.classes, (float(p) for p in row)))
+
+
+def decision(rules: Optional[str], p: Dict[str, float], acute_threshold: float,
+             after_surgery_threshold: float, ordinary_threshold: float) -> Optional[str]:
+    """The tier once the model has had its say, given the rules' (and the intent
+    classifier's) ``rules`` tier (ACUTE, AFTER_SURGERY or None):
+
+    * acute stays acute: the model never talks anyone out of an emergency;
+    * the model at least ``acute_threshold`` sure of acute makes it acute;
+    * a recovery report the model is at least ``ordinary_threshold`` sure is an ordinary
+      question is answered as one ("Will the small incision still leave a visible scar?");
+    * the model at least ``after_surgery_threshold`` sure of a recovery report makes it one.
+    """
+    if rules == ACUTE or p.get(ACUTE, 0.0) >= acute_threshold:
+        return ACUTE
+    if rules == AFTER_SURGERY:
+        return None if p.get(ORDINARY, 0.0) >= ordinary_threshold else AFTER_SURGERY
+    return AFTER_SURGERY if p.get(AFTER_SURGERY, 0.0) >= after_surgery_threshold else None
