@@ -1,6 +1,6 @@
-"""Real-world-style questions, as served, on the four real-world files (README, "How well
-it understands"): written blind to the training data; files 1, 3 and 4 never tuned on,
-file 2 used for development since 2026-11-27.
+"""Real-world-style questions, as served, on the five real-world files (README, "How well
+it understands"): written blind to the training data; files 1, 3 and 5 never tuned on,
+files 2 and 4 used for development (file 2 since round 5, file 4 since round 7).
 
 The floors catch a regression from what was measured on the final model; they are not
 the issue's targets, which are not reached (README says by how much).
@@ -23,18 +23,22 @@ def share(pair):
 
 # Measured on the final model, less about two messages' worth.
 FLOORS = {
-    # measured: 86.2% (162/188), 77.8% (35/45), 70.0% (35/50), 90.9% (30/33)
-    "realworld_heldout.yml": {"one topic": 0.83, "several topics: all answered": 0.73,
-                              "not covered: declined": 0.66, "out of scope: declined": 0.87},
-    # used for development; measured: 90.3% (168/186), 87.0% (47/54), 77.2% (44/57), 92.1% (35/38)
-    "realworld_heldout_2.yml": {"one topic": 0.87, "several topics: all answered": 0.80,
+    # measured: 87.2% (164/188), 77.8% (35/45), 74.0% (37/50), 90.9% (30/33)
+    "realworld_heldout.yml": {"one topic": 0.85, "several topics: all answered": 0.73,
+                              "not covered: declined": 0.70, "out of scope: declined": 0.87},
+    # used for development; measured: 90.9% (169/186), 87.0% (47/54), 77.2% (44/57), 92.1% (35/38)
+    "realworld_heldout_2.yml": {"one topic": 0.88, "several topics: all answered": 0.80,
                                 "not covered: declined": 0.73, "out of scope: declined": 0.89},
-    # measured: 87.4% (166/190), 87.1% (54/62), 72.2% (39/54), 96.8% (30/31)
+    # measured: 87.9% (167/190), 87.1% (54/62), 72.2% (39/54), 96.8% (30/31)
     "realworld_heldout_3.yml": {"one topic": 0.85, "several topics: all answered": 0.84,
                                 "not covered: declined": 0.68, "out of scope: declined": 0.93},
-    # measured: 87.1% (162/186), 88.9% (32/36), 92.2% (59/64), 100% (34/34)
-    "realworld_heldout_4.yml": {"one topic": 0.85, "several topics: all answered": 0.80,
+    # used for development since round 7, where the triage model cost it 4 single topics;
+    # measured: 84.9% (158/186), 88.9% (32/36), 92.2% (59/64), 100% (34/34)
+    "realworld_heldout_4.yml": {"one topic": 0.83, "several topics: all answered": 0.80,
                                 "not covered: declined": 0.89, "out of scope: declined": 0.94},
+    # measured: 81.4% (153/188), 73.9% (34/46), 79.2% (57/72), 100% (33/33)
+    "realworld_heldout_5.yml": {"one topic": 0.79, "several topics: all answered": 0.69,
+                                "not covered: declined": 0.76, "out of scope: declined": 0.94},
 }
 
 
