@@ -33,7 +33,7 @@ FLOORS = {
     "realworld_heldout_3.yml": {"one topic": 0.85, "several topics: all answered": 0.84,
                                 "not covered: declined": 0.68, "out of scope: declined": 0.93},
     # used for development since round 7, where the triage model cost it 4 single topics;
-    # measured: 84.9% (158/186), 88.9% (32/36), 92.2% (59/64), 100% (34/34)
+    # measured: 85.5% (159/186), 88.9% (32/36), 92.2% (59/64), 100% (34/34)
     "realworld_heldout_4.yml": {"one topic": 0.83, "several topics: all answered": 0.80,
                                 "not covered: declined": 0.89, "out of scope: declined": 0.94},
     # measured: 81.4% (153/188), 73.9% (34/46), 79.2% (57/72), 100% (33/33)
