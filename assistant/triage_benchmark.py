@@ -6,11 +6,16 @@ Prints the time of spaCy plus the check (as the Rasa server runs them) and of th
 check alone, for an ordinary question, a 1,000-character story, a worst case
 (1,000 characters of nothing but trigger words) and a 100,000-character message, and
 the work counted (token positions examined). The check must stay linear: the worst
-case within a few times an ordinary message of the same length.
+case within a few times an ordinary message of the same length. The last column is
+the triage model's time (miss_nlp/triage/model.py, from the trained model), which
+reads at most the first and last 1,500 characters of a message.
 """
 import statistics
+import tarfile
+import tempfile
 import time
-from typing import Callable, List, Tuple
+from pathlib import Path
+from typing import Callable, List, Optional, Tuple
 
 ORDINARY = "How long is the hospital stay after minimally invasive spine surgery?"
 STORY = ("I have had lower back pain for two years and tried physio, injections and rest. "
@@ -35,12 +40,31 @@ def timed(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(samples) * 1000
 
 
-def measure() -> List[Tuple[str, int, int, float, float]]:
+def trained_triage_model(model: Path):
+    """The triage model inside a trained Rasa model file, or None without one."""
+    from miss_nlp.linear_intents import LinearIntentModel
+
+    if not model.exists():
+        return None
+    with tempfile.TemporaryDirectory() as directory, tarfile.open(model) as archive:
+        members = [m for m in archive.getmembers()
+                   if "miss_nlp.components.Triage" in m.name and m.isfile()]
+        if not members:
+            return None
+        archive.extractall(directory, members=members)
+        found = next(Path(directory).rglob("linear_intents.json"), None)
+        return LinearIntentModel.load(found.parent) if found else None
+
+
+def measure() -> List[Tuple[str, int, int, float, float, Optional[float]]]:
     import spacy
 
+    from miss_config.paths import MODEL
     from miss_nlp import PIPELINE_PACKAGE, triage
+    from miss_nlp.triage import model as triage_model
 
     nlp = spacy.load(PIPELINE_PACKAGE)
+    learned = trained_triage_model(MODEL)
     triage.vocabulary()
     cases = [("ordinary question", ORDINARY), ("1,000-character story", sized(STORY, 1000)),
              ("1,000 characters of triggers", sized(TRIGGERS, 1000)),
@@ -56,15 +80,19 @@ def measure() -> List[Tuple[str, int, int, float, float]]:
         work = triage.find(tokens).work
         check = timed(lambda: triage.find(triage.tokens_of(doc)), repeat)
         total = timed(lambda: triage.find(triage.tokens_of(nlp(text.lower()))), repeat)
-        rows.append((name, len(text), work, check, total))
+        model = (timed(lambda: triage_model.probabilities(learned, text), repeat)
+                 if learned is not None else None)
+        rows.append((name, len(text), work, check, total, model))
     return rows
 
 
 def main() -> None:
     rows = measure()
-    print(f"{'message':32s} {'chars':>8s} {'work':>9s} {'check ms':>9s} {'+spaCy ms':>10s}")
-    for name, chars, work, check, total in rows:
-        print(f"{name:32s} {chars:8d} {work:9d} {check:9.2f} {total:10.2f}")
+    print(f"{'message':32s} {'chars':>8s} {'work':>9s} {'check ms':>9s} {'+spaCy ms':>10s} "
+          f"{'model ms':>9s}")
+    for name, chars, work, check, total, model in rows:
+        shown = f"{model:9.2f}" if model is not None else f"{'(no model)':>9s}"
+        print(f"{name:32s} {chars:8d} {work:9d} {check:9.2f} {total:10.2f} {shown}")
     story = rows[1]
     for worst in rows[2:4]:
         print(f"{worst[0]} / story of the same length: {worst[3] / story[3]:.1f}x "
