@@ -33,12 +33,12 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from miss_config.paths import MODEL, PROJECT_ROOT
+from miss_config.paths import MODEL, PROJECT_ROOT, TRIAGE_PHRASINGS_DIR
 
 NLU = PROJECT_ROOT / "tests" / "nlu"
 # Tuned on: the rules were improved on their misses and the triage model is trained on
 # them (miss_nlp/triage/model.py), so they are regression sets now.
-TUNING = {f"tuning {n}": PROJECT_ROOT / "data" / "triage" / f"tuning_{n}.yml"
+TUNING = {f"tuning {n}": TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml"
           for n in (1, 2, 3, 4, 5, 6, 7, 8)}
 # Never looked at while tuning: the honest figures.
 UNTOUCHED = {"untouched": NLU / "triage_blind_untouched.yml",

@@ -17,12 +17,10 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 import yaml
 
-from miss_config.paths import PROJECT_ROOT
+from miss_config.paths import PROJECT_ROOT, TRIAGE_PHRASINGS_DIR
 
 HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu"
 TRAINING_DIR = PROJECT_ROOT / "data"
-# The triage tuning and training phrasings train the triage model (miss_nlp/triage/model.py).
-TRIAGE_TUNING_DIR = PROJECT_ROOT / "data" / "triage"
 NEAR = 90.0
 
 
@@ -120,7 +118,7 @@ def _entry_text(stripped: str):
 def training_for(path: Path) -> List[str]:
     """What a held-out file must not nearly copy."""
     is_triage = path.name.startswith("triage_blind")
-    return training_texts(triage_tuning=TRIAGE_TUNING_DIR if is_triage else None)
+    return training_texts(triage_tuning=TRIAGE_PHRASINGS_DIR if is_triage else None)
 
 
 def report() -> Dict[Path, List[Tuple[str, str, float]]]:

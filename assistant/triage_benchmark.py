@@ -11,8 +11,6 @@ the triage model's time (miss_nlp/triage/model.py, from the trained model), whic
 reads at most the first and last 1,500 characters of a message.
 """
 import statistics
-import tarfile
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple
@@ -41,19 +39,13 @@ def timed(run: Callable[[], object], repeat: int) -> float:
 
 
 def trained_triage_model(model: Path):
-    """The triage model inside a trained Rasa model file, or None without one."""
-    from miss_nlp.linear_intents import LinearIntentModel
-
+    """The triage model of the trained assistant as served, or None without one."""
     if not model.exists():
         return None
-    with tempfile.TemporaryDirectory() as directory, tarfile.open(model) as archive:
-        members = [m for m in archive.getmembers()
-                   if "miss_nlp.components.Triage" in m.name and m.isfile()]
-        if not members:
-            return None
-        archive.extractall(directory, members=members)
-        found = next(Path(directory).rglob("linear_intents.json"), None)
-        return LinearIntentModel.load(found.parent) if found else None
+    from assistant.evaluate import served_agent
+    from assistant.triage_model_cv import triage_component
+
+    return triage_component(served_agent(model)).model
 
 
 def measure() -> List[Tuple[str, int, int, float, float, Optional[float]]]:

@@ -16,28 +16,18 @@ from typing import Dict, List, Optional, Tuple
 
 import yaml
 
+from assistant.evaluate_realworld import baseline_training
 from assistant.evaluate_triage import TUNING, TriageScore, score, served_replies
-from miss_config.paths import MODEL, PROJECT_ROOT
+from miss_config.paths import MODEL, PROJECT_ROOT, TRIAGE_PHRASINGS_DIR
 from miss_nlp.triage import model as triage_model
 
-PHRASINGS = PROJECT_ROOT / "data" / "triage"
 MEASURES = ("acute", "crisis_line", "after_surgery", "ordinary_answered")
-
-
-def nlu_examples() -> List[Tuple[str, str]]:
-    from rasa.shared.data import get_data_files, is_nlu_file
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    files = get_data_files([str(PROJECT_ROOT / "data")], is_nlu_file)
-    data = load_data(files[0]).merge(*[load_data(f) for f in files[1:]])
-    return [(m.get("text"), m.get("intent")) for m in data.intent_examples
-            if m.get("text") and m.get("intent")]
 
 
 def training_without(left_out: str, examples: List[Tuple[str, str]]) -> List[Tuple[str, str]]:
     """The model's training pairs with one tuning set left out."""
     left_out_path = TUNING[left_out]
-    others = [path for path in triage_model.phrasing_files(PHRASINGS) if path != left_out_path]
+    others = [path for path in triage_model.phrasing_files(TRIAGE_PHRASINGS_DIR) if path != left_out_path]
     return triage_model.phrasings_in(others) + triage_model.from_intents(examples)
 
 
@@ -69,7 +59,7 @@ def run(model: Path = MODEL) -> Dict[str, Dict[str, TriageScore]]:
     reply_for = served_replies(model)
     component = triage_component(served_agent(model))
     crisis_line = clinic()["crisis_line"]
-    examples = nlu_examples()
+    examples = baseline_training()  # the NLU examples, as `rasa train` reads them
     served_model = component.model
     results: Dict[str, Dict[str, TriageScore]] = {"rules alone": {}, "with the model": {}}
     try:

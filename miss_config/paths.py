@@ -9,3 +9,5 @@ DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 MODEL = PROJECT_ROOT / "models" / "miss-assistant.tar.gz"
 DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
+# The triage model's phrasings: the tuning sets and the files written to train it.
+TRIAGE_PHRASINGS_DIR = PROJECT_ROOT / "data" / "triage"

@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from miss_config.paths import PROJECT_ROOT
+from miss_config.paths import PROJECT_ROOT, TRIAGE_PHRASINGS_DIR
 from miss_nlp import triage
 from miss_nlp.triage import model as triage_model
 
@@ -64,7 +64,7 @@ class Triage(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {"classifier_emergency_threshold": 0.8,
                 "classifier_after_surgery_threshold": 0.5, "max_message_chars": None,
-                "phrasings": "data/triage", "C": 4.0, "model_acute_threshold": 0.8,
+                "phrasings": str(TRIAGE_PHRASINGS_DIR.relative_to(PROJECT_ROOT)), "C": 4.0, "model_acute_threshold": 0.8,
                 "model_after_surgery_threshold": 0.7, "model_ordinary_threshold": 0.7}
 
     @classmethod

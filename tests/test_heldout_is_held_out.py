@@ -1,8 +1,9 @@
 """A held-out message that equals or nearly equals a training example measures nothing."""
 import pytest
 
-from assistant.heldout_overlap import (HELDOUT_DIR, TRIAGE_TUNING_DIR, heldout_texts, overlaps, training_for,
+from assistant.heldout_overlap import (HELDOUT_DIR, heldout_texts, overlaps, training_for,
                                        training_texts)
+from miss_config.paths import TRIAGE_PHRASINGS_DIR
 
 FILES = sorted(HELDOUT_DIR.glob("*.yml"))
 
@@ -32,7 +33,7 @@ def test_the_check_finds_copies_that_differ_only_in_case_and_punctuation(trainin
 def test_the_triage_held_out_files_are_checked_against_the_triage_tuning_sets_too():
     triage_file = HELDOUT_DIR / "triage_blind_untouched.yml"
     nlu_examples = set(training_texts())
-    tuning_phrasing = next(text for text in heldout_texts(TRIAGE_TUNING_DIR / "tuning_8.yml")
+    tuning_phrasing = next(text for text in heldout_texts(TRIAGE_PHRASINGS_DIR / "tuning_8.yml")
                            if text not in nlu_examples)
     assert tuning_phrasing in training_for(triage_file)
     assert tuning_phrasing not in training_for(HELDOUT_DIR / "realworld_heldout.yml")

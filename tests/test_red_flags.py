@@ -10,12 +10,12 @@ import itertools
 import pytest
 import yaml
 
-from miss_config.paths import PROJECT_ROOT
+from miss_config.paths import PROJECT_ROOT, TRIAGE_PHRASINGS_DIR
 from miss_nlp import triage
 
 PHRASINGS = yaml.safe_load(
     (PROJECT_ROOT / "tests" / "triage" / "red_flag_phrasings.yml").read_text("utf-8"))
-TUNING = [yaml.safe_load((PROJECT_ROOT / "data" / "triage" / f"tuning_{n}.yml").read_text("utf-8"))
+TUNING = [yaml.safe_load((TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml").read_text("utf-8"))
           for n in range(1, 9)]
 # The rules find every acute message of tunings 1-6; 7 and 8 came in round 7, where the
 # triage model (trained on them) took over what no word list holds, so only their false

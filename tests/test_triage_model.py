@@ -2,7 +2,7 @@
 message, and how its say is combined with the rules'."""
 import pytest
 
-from assistant.heldout_overlap import TRIAGE_TUNING_DIR
+from miss_config.paths import TRIAGE_PHRASINGS_DIR
 from miss_nlp.triage import model as triage_model
 from miss_nlp.triage.model import ACUTE, AFTER_SURGERY, ORDINARY, decision
 
@@ -50,7 +50,7 @@ def test_nlu_examples_become_the_three_classes_and_greetings_are_left_out():
 
 
 def test_every_tuning_phrasing_trains_the_model_under_its_section():
-    pairs = triage_model.phrasings(TRIAGE_TUNING_DIR)
+    pairs = triage_model.phrasings(TRIAGE_PHRASINGS_DIR)
     classes = {label for _, label in pairs}
     assert classes == {ACUTE, AFTER_SURGERY, ORDINARY}
     assert len(pairs) > 2500
