@@ -1,10 +1,10 @@
 """Triage as served (NLU, rules and NLG in-process) on phrasings written blind to the rules.
 
 The tuning sets were tuned on (tuning 5, once reported as "batch 3", in round 5;
-tuning 6, once "batch 4", in round 6; tunings 7 and 8, once batches 5 and 6, in round 7)
-and train the triage model, so they must stay at their targets. The untouched set and
-batches 7 and 8 were never looked at; their figures are printed (README, "Triage"), and the
-floors below only catch a regression from what was measured, they are not targets.
+tuning 6, once "batch 4", in round 6; tunings 7 and 8, once batches 5 and 6, in round 7;
+tunings 9-11, once batches 7-9, in round 8) and train the triage model, so they must stay
+at their targets. The untouched set and batch 10 were never looked at; their figures are
+printed (README, "Triage"), and the floors below only catch a regression from what was measured, they are not targets.
 """
 import pytest
 
@@ -39,13 +39,11 @@ def test_sets_never_tuned_on_do_not_fall_below_what_was_measured(scores, part):
 
 # Measured on the final model (README), less about two messages' worth.
 FLOORS = {
-    # measured: 98.0% (48/49), 100% (17/17), 100% (25/25), 96.8% (61/63)
+    # measured: 98.0% (48/49), 100% (17/17), 100% (25/25), 96.8% (60/62)
     "untouched": {"acute": 0.93, "crisis_line": 0.88, "after_surgery": 0.92,
                   "ordinary_answered": 0.93},
-    # measured: 96.4% (160/166), 95.6% (65/68), 95.4% (83/87), 99.4% (168/169)
-    "batch 7": {"acute": 0.95, "crisis_line": 0.92, "after_surgery": 0.93,
-                "ordinary_answered": 0.98},
-    # measured: 95.6% (152/159), 97.1% (66/68), 91.4% (85/93), 97.2% (176/181)
-    "batch 8": {"acute": 0.94, "crisis_line": 0.94, "after_surgery": 0.89,
-                "ordinary_answered": 0.96},
+    # measured at the start of round 8 (round 7's model): 98.7% (156/158), 97.2% (70/72),
+    # 91.0% (81/89), 98.3% (172/175)
+    "batch 10": {"acute": 0.97, "crisis_line": 0.94, "after_surgery": 0.88,
+                 "ordinary_answered": 0.97},
 }
