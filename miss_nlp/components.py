@@ -64,8 +64,9 @@ class Triage(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {"classifier_emergency_threshold": 0.8,
                 "classifier_after_surgery_threshold": 0.5, "max_message_chars": None,
-                "phrasings": str(TRIAGE_PHRASINGS_DIR.relative_to(PROJECT_ROOT)), "C": 4.0, "model_acute_threshold": 0.8,
-                "model_after_surgery_threshold": 0.7, "model_ordinary_threshold": 0.7}
+                "phrasings": str(TRIAGE_PHRASINGS_DIR.relative_to(PROJECT_ROOT)), "C": 4.0,
+                "model_acute_threshold": 0.65, "model_after_surgery_threshold": 0.7,
+                "model_ordinary_threshold": 0.7}
 
     @classmethod
     def create(

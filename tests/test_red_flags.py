@@ -16,10 +16,10 @@ from miss_nlp import triage
 PHRASINGS = yaml.safe_load(
     (PROJECT_ROOT / "tests" / "triage" / "red_flag_phrasings.yml").read_text("utf-8"))
 TUNING = [yaml.safe_load((TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml").read_text("utf-8"))
-          for n in range(1, 9)]
-# The rules find every acute message of tunings 1-6; 7 and 8 came in round 7, where the
-# triage model (trained on them) took over what no word list holds, so only their false
-# alarms are held to here.
+          for n in range(1, 12)]
+# The rules find every acute message of tunings 1-6; 7 to 11 came in rounds 7 and 8, where
+# the triage model (trained on them) took over what no word list holds, so only their
+# false alarms are held to here.
 RULES_TUNED_ON = TUNING[:6]
 # Ordinary questions of the tuning sets the rules still alarm on (strict: a fix must
 # move the message out of this list).
@@ -31,6 +31,13 @@ STILL_ALARMED = {
     "I'm 71 and in two minds about surgery.",
     # "checked before (it was fine, just anxiety)": the all-clear comes six words later.
     "I've had saddle numbness checked before",
+    # Round 8 (tunings 10 and 11): a fear read about online, a worry about weakness
+    # "afterwards" next to "my legs are already not great", weakness "over the past year",
+    # and a long letter about a father who "can barely walk" some days.
+    "can it cause numbness between the legs? I read about cauda equina",
+    "Will I lose less muscle strength if I go the minimally invasive route?",
+    "My leg has been slowly getting weaker over the past year",
+    "My father is 79 and frankly terrified of operations",
 }
 MUST_ALERT = [(kind, text) for kind, texts in PHRASINGS["must_alert"].items() for text in texts]
 VOCAB = triage.vocabulary()

@@ -6,7 +6,7 @@ from miss_config.paths import TRIAGE_PHRASINGS_DIR
 from miss_nlp.triage import model as triage_model
 from miss_nlp.triage.model import ACUTE, AFTER_SURGERY, ORDINARY, decision
 
-THRESHOLDS = dict(acute_threshold=0.8, after_surgery_threshold=0.7, ordinary_threshold=0.7)
+THRESHOLDS = dict(acute_threshold=0.65, after_surgery_threshold=0.7, ordinary_threshold=0.7)
 
 
 def sure(**probabilities):
