@@ -17,7 +17,8 @@ care. Both carry ``custom.triage`` so that the shell and the widget can mark the
 A question that asks about several topics (``asked_topic`` entities, in the patient's
 order) gets each topic's answer in one reply, each once; on SMS each is cut to its
 first sentences so that the reply keeps its segment budget. ``utter_not_covered``
-names the subject the guide does not cover (``not_covered_subject``).
+names the subject the guide does not cover (``not_covered_subject``), and so does
+``utter_after_surgery`` when a recovery question asks about one.
 """
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence, Text
@@ -62,6 +63,8 @@ class ClinicResponses(TemplatedNaturalLanguageGenerator):
                         if e.get("entity") == SUBJECT_ENTITY), "")
         filled_slots = tracker.current_slot_values() if tracker is not None else {}
         if utter_action == NOT_COVERED_RESPONSE:
+            kwargs["not_covered_subject"] = _subject_text(subject)
+        elif utter_action == AFTER_SURGERY_RESPONSE and subject:
             kwargs["not_covered_subject"] = _subject_text(subject)
         if len(asked) > 1 and utter_action in sources():
             responses = [f"utter_{t}" for t in asked]
@@ -110,7 +113,8 @@ class ClinicResponses(TemplatedNaturalLanguageGenerator):
             values["triage_advice"] = _fill(triage.advice_for(red_flags), details)
             marker = "acute"
         elif utter_action == AFTER_SURGERY_RESPONSE:
-            values["triage_advice"] = _fill(triage.after_surgery_reply(), details)
+            values["triage_advice"] = _fill(
+                triage.after_surgery_reply(subject=kwargs.get("not_covered_subject", "")), details)
             marker = "after_surgery"
         response = super().generate_from_slots(utter_action, filled_slots, output_channel,
                                                **values)

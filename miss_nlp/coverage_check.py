@@ -16,7 +16,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from miss_config.knowledge import ARTICLE_FILE, article_text
-from miss_nlp import asks, coverage
+from miss_nlp import asks, coverage, triage
+from miss_nlp.components import AFTER_SURGERY_INTENT
 from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY, NOT_TOPICS
 
 NOT_COVERED_INTENT = "not_covered"
@@ -33,7 +34,8 @@ class CoverageCheck(GraphComponent):
 
     It looks at the question sentences (miss_nlp.asks) of a message the classifiers
     gave a topic, or declined as out of scope although it is about spine surgery.
-    Triage decisions (emergency, after surgery, too long) and small talk stand.
+    Triage decisions (emergency, after surgery, too long) and small talk stand; an
+    after-surgery question about something the guide leaves out gets its subject named.
     The vocabulary is built at training time from the article and the topic examples.
     """
 
@@ -91,6 +93,9 @@ class CoverageCheck(GraphComponent):
 def decide(message: Message, guide: "coverage.Guide", not_topics: set) -> None:
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     doc = message.get(SPACY_DOCS[TEXT])
+    if doc is not None and intent == AFTER_SURGERY_INTENT:
+        name_the_subject_of_a_recovery_question(message, doc, guide)
+        return
     if doc is None or not intent or (intent in not_topics and intent != OUT_OF_SCOPE_INTENT):
         return
     if any(e.get(ENTITY_ATTRIBUTE_TYPE) == ASKED_TOPIC_ENTITY for e in message.get(ENTITIES) or []):
@@ -107,7 +112,31 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set) -> None:
                if e.get(INTENT_NAME_KEY) != NOT_COVERED_INTENT]
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
-    start = unknown[0].idx
+    add_subject(message, unknown[0].idx, subject)
+
+
+# Words of the after-surgery worries (knowledge/red_flags.yml) that ask rather than report:
+# "is it OK to fly?", "when SHOULD I ..." still ask about a subject.
+NOT_A_SYMPTOM = {"normal", "ok", "okay", "should", "expected", "expect", "usual", "common",
+                 "reason", "why", "worried", "worry", "worrying", "concerned", "concern",
+                 "scared", "still", "again", "rest", "meds", "tablets", "eating", "sleep",
+                 "healed", "healing", "hard", "mild", "overdo"}
+
+
+def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "coverage.Guide") -> None:
+    """A recovery question about something the guide leaves out ("when can I shower after
+    my op?") stays an after-surgery concern, and its subject is named in the reply. A
+    report of how the recovery goes ("my toes are still numb, is that normal?") names
+    no subject: its words are the surgeon's team's to read, not a gap in the guide."""
+    question = [t for clause in asks.question_clauses(doc) for t in clause]
+    if {t.lower_ for t in question} & (triage.vocabulary().concern - NOT_A_SYMPTOM):
+        return
+    unknown = guide.not_covered(question)
+    if unknown:
+        add_subject(message, unknown[0].idx, coverage.subject_of(unknown))
+
+
+def add_subject(message: Message, start: int, subject: Text) -> None:
     entities = list(message.get(ENTITIES) or [])
     entities.append({ENTITY_ATTRIBUTE_TYPE: SUBJECT_ENTITY, ENTITY_ATTRIBUTE_VALUE: subject,
                      ENTITY_ATTRIBUTE_START: start, ENTITY_ATTRIBUTE_END: start + len(subject),

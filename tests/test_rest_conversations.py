@@ -117,6 +117,14 @@ def test_a_recovery_question_told_with_a_red_flag_word_goes_to_the_surgeons_offi
     assert reply == after_surgery_reply().format(**clinic())
 
 
+def test_a_recovery_question_about_what_the_guide_leaves_out_names_it(chat):
+    from miss_nlp.triage import after_surgery_reply
+
+    reply = chat.texts("I had my fusion three weeks ago, when can I go swimming again?")[0]
+    assert reply.startswith('I can\'t answer that ("swimming") from our patient guide.')
+    assert reply.endswith(after_surgery_reply().format(**clinic()))
+
+
 @pytest.mark.parametrize("message,topic", [
     ("Can MISS help with leg weakness from a herniated disc?", "utter_conditions_treated"),
     ("What are the chances I will not wake up from the anesthesia?", None),

@@ -18,10 +18,10 @@ def describes_own_recovery(tokens: Sequence[Token], vocab: Optional[Vocabulary] 
     if since is not None and not (since.group(0).endswith("after")
                                   and _plans_ahead(text, since.start(), vocab)):
         return True
+    if asks_what_to_do_now(tokens, vocab):
+        return True
     if set(lowers) & vocab.what_if:
         return False
-    if contains(lowers, vocab.own_care):
-        return True
     plans_only = bool(set(lowers) & vocab.future_words and not set(lowers) & vocab.report_words)
     if vocab.recovery_signs.search(text.replace(" 's", "'s").replace("'s", " 's")) and not plans_only:
         return True
@@ -31,6 +31,14 @@ def describes_own_recovery(tokens: Sequence[Token], vocab: Optional[Vocabulary] 
     if set(lowers) & vocab.future_words and not set(lowers) & vocab.report_words:
         return False
     return _names_own_past_surgery(text, vocab) or _says_surgery_happened(text, vocab)
+
+
+def asks_what_to_do_now(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
+    """"Should I go to the ER?", "is this normal?": a patient asking what to do about
+    their own symptoms, not what may happen some day."""
+    vocab = vocab or vocabulary()
+    lowers = [t.lower for t in tokens]
+    return contains(lowers, vocab.own_care) and not set(lowers) & vocab.what_if
 
 
 def _names_own_past_surgery(text: str, vocab: Vocabulary) -> bool:

@@ -39,5 +39,11 @@ def when_mentioned(kinds: Sequence[str], vocab: Optional[Vocabulary] = None) -> 
     return vocab.kinds[known[0]].when_mentioned
 
 
-def after_surgery_reply(vocab: Optional[Vocabulary] = None) -> str:
-    return (vocab or vocabulary()).after_surgery_reply
+def after_surgery_reply(vocab: Optional[Vocabulary] = None, subject: str = "") -> str:
+    """The after-surgery reply; with ``subject`` (a recovery question about something the
+    guide leaves out), opened by a sentence naming it."""
+    vocab = vocab or vocabulary()
+    if not subject:
+        return vocab.after_surgery_reply
+    opening = vocab.after_surgery_subject.replace("{not_covered_subject}", subject)
+    return f"{opening} {vocab.after_surgery_reply}"

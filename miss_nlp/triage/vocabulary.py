@@ -125,6 +125,7 @@ class Vocabulary:
         self.future_words = set(after.get("future_words") or [])
         self.report_words = set(after.get("report_words") or [])
         self.after_surgery_reply = after.get("reply", "")
+        self.after_surgery_subject = after.get("subject_not_covered", "")
 
     def _group(self, spec, lists: Dict) -> int:
         if isinstance(spec, str):
