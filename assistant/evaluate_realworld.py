@@ -1,10 +1,11 @@
 """The assistant on real-world-style questions, scored on what the patient gets.
 
-Five files, each written blind to the training data by a helper who read public
+Seven files, each written blind to the training data by a helper who read public
 patient questions, before the change they judge, and never edited after
-(tests/nlu/realworld_heldout.yml, realworld_heldout_2.yml ... realworld_heldout_5.yml).
-Files 2 and 4 have since been used for development (their misses were read and tuned
-on: file 2 from round 5, file 4 from round 7), so files 1, 3 and 5 are held out. Each
+(tests/nlu/realworld_heldout.yml, realworld_heldout_2.yml ... realworld_heldout_7.yml).
+Files 2, 4 and 6 have since been used for development (their misses were read and
+tuned on: file 2 from round 5, file 4 from round 7, file 6 from round 8), so files 1,
+3, 5 and 7 are held out. Each
 message expects one or more topics (in the order asked), ``not_covered`` (a subject
 the article does not address, with its ``subject``) or ``out_of_scope``.
 
@@ -13,8 +14,9 @@ NLG, as served) and is scored on the reply:
 
 * one topic: the (first) answer is that topic's;
 * several topics: every topic asked is answered (and, apart, at least one);
-* not covered: declined with the "not covered" reply (any decline counts as
-  declined), and that reply names the subject in the patient's words;
+* not covered: declined (any decline counts), and the reply names the subject in
+  the patient's words: the subject it quotes shares a word with the one expected,
+  in the "not covered" reply or in the after-surgery reply to a recovery question;
 * out of scope: declined (not answered with a topic).
 
 The TF-IDF + logistic-regression baseline of assistant/evaluate.py, trained on the same
@@ -36,7 +38,9 @@ HELDOUT_FILES = [PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout.yml",
                  PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_2.yml",
                  PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_3.yml",
                  PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_4.yml",
-                 PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_5.yml"]
+                 PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_5.yml",
+                 PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_6.yml",
+                 PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_7.yml"]
 REALWORLD = HELDOUT_FILES[0]
 NOT_COVERED_REPLY = "utter_not_covered"
 # The replies that name a subject the guide leaves out, quoted in the patient's words:

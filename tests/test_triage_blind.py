@@ -39,11 +39,11 @@ def test_sets_never_tuned_on_do_not_fall_below_what_was_measured(scores, part):
 
 # Measured on the final model (README), less about two messages' worth.
 FLOORS = {
-    # measured: 98.0% (48/49), 100% (17/17), 100% (25/25), 96.8% (60/62)
-    "untouched": {"acute": 0.93, "crisis_line": 0.88, "after_surgery": 0.92,
-                  "ordinary_answered": 0.93},
-    # measured at the start of round 8 (round 7's model): 98.7% (156/158), 97.2% (70/72),
-    # 91.0% (81/89), 98.3% (172/175)
-    "batch 10": {"acute": 0.97, "crisis_line": 0.94, "after_surgery": 0.88,
+    # measured: 100% (49/49), 100% (17/17), 100% (25/25), 93.5% (58/62)
+    "untouched": {"acute": 0.95, "crisis_line": 0.88, "after_surgery": 0.92,
+                  "ordinary_answered": 0.90},
+    # written blind at the start of round 8, scored twice (start and final model);
+    # measured: 99.4% (157/158), 98.6% (71/72), 93.3% (83/89), 98.9% (173/175)
+    "batch 10": {"acute": 0.98, "crisis_line": 0.95, "after_surgery": 0.91,
                  "ordinary_answered": 0.97},
 }
