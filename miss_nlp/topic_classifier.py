@@ -170,9 +170,22 @@ def asked_parts(span) -> List:
     parts = asks.asks(span)
     for n, part in enumerate(parts):
         words = [t.lower_ for t in part if t.is_alpha]
-        if words and (words[0] in asks.QUESTION_OPENERS or set(words) & ASKING_WORDS):
+        if words and (words[0] in asks.QUESTION_OPENERS and not _goes_on_telling(part, words[0])
+                      or set(words) & ASKING_WORDS):
             return parts[n:]
     return parts
+
+
+# Question openers that are also verbs of a statement: "my dad is 74 AND HAS spinal
+# stenosis, could he ..." goes on telling; "what is the cost and DOES insurance pay?" asks
+# (there the first part already asks).
+_VERB_OPENERS = asks.QUESTION_OPENERS - {"what", "whats", "what's", "how", "hows", "why", "when",
+                                         "which", "who", "where", "wat", "wht", "hw"}
+
+
+def _goes_on_telling(part, opener: str) -> bool:
+    before = part.doc[part.start - 1].lower_ if part.start > 0 else ""
+    return opener in _VERB_OPENERS and before in {"and", "but"}
 
 
 def raw_text(message: Message) -> Text:

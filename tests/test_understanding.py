@@ -93,6 +93,20 @@ def test_the_reply_names_what_the_patient_asked_about_in_their_words(nlp, guide,
     assert coverage.subject_of(unknown) == named
 
 
+@pytest.mark.parametrize("question,asked", [
+    # "and has spinal stenosis" goes on telling; the question is the last part.
+    ("my dad is 74 and has spinal stenosis, could he be a candidate for the keyhole operation?",
+     ["could he be a candidate for the keyhole operation?"]),
+    ("what is the cost and does insurance pay for it?",
+     ["what is the cost", "does insurance pay for it?"]),
+])
+def test_the_parts_of_a_question_that_ask_are_the_ones_answered(nlp, question, asked):
+    from miss_nlp.topic_classifier import asked_parts
+
+    spans = asks.question_spans(nlp(question))
+    assert [part.text for span in spans for part in asked_parts(span)] == asked
+
+
 def test_a_subject_quoted_back_cannot_break_the_reply():
     assert _subject_text('brace"} {clinic_phone') == "brace clinic_phone"
     assert _subject_text("") == "that"
