@@ -115,21 +115,13 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set) -> None:
     add_subject(message, unknown[0].idx, subject)
 
 
-# Words of the after-surgery worries (knowledge/red_flags.yml) that ask rather than report:
-# "is it OK to fly?", "when SHOULD I ..." still ask about a subject.
-NOT_A_SYMPTOM = {"normal", "ok", "okay", "should", "expected", "expect", "usual", "common",
-                 "reason", "why", "worried", "worry", "worrying", "concerned", "concern",
-                 "scared", "still", "again", "rest", "meds", "tablets", "eating", "sleep",
-                 "healed", "healing", "hard", "mild", "overdo"}
-
-
 def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "coverage.Guide") -> None:
     """A recovery question about something the guide leaves out ("when can I shower after
     my op?") stays an after-surgery concern, and its subject is named in the reply. A
     report of how the recovery goes ("my toes are still numb, is that normal?") names
     no subject: its words are the surgeon's team's to read, not a gap in the guide."""
     question = [t for clause in asks.question_clauses(doc) for t in clause]
-    if {t.lower_ for t in question} & (triage.vocabulary().concern - NOT_A_SYMPTOM):
+    if {t.lower_ for t in question} & triage.vocabulary().symptom_words:
         return
     unknown = guide.not_covered(question)
     if unknown:

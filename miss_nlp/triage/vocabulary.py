@@ -116,6 +116,8 @@ class Vocabulary:
         after = data.get("after_surgery") or {}
         self.had_surgery = [tuple(words_of(p)) for p in after.get("had_surgery") or []]
         self.concern = set(after.get("concern") or [])
+        # The concern words that report a symptom (not "normal", "ok", "should" ...).
+        self.symptom_words = self.concern - set(after.get("asking_not_reporting") or [])
         self.own_care = [tuple(words_of(p)) for p in after.get("own_care") or []]
         self.time_since_surgery = re.compile(after.get("time_since_surgery") or "(?!)")
         self.operation_words = set(after.get("operation_words") or [])
