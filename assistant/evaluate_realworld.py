@@ -33,6 +33,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from assistant.evaluate import MODEL, PROJECT_ROOT, TOPICS, fit_baseline
+from assistant.evaluate_triage import AFTER_SURGERY
 
 HELDOUT_FILES = [PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout.yml",
                  PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_2.yml",
@@ -45,7 +46,7 @@ REALWORLD = HELDOUT_FILES[0]
 NOT_COVERED_REPLY = "utter_not_covered"
 # The replies that name a subject the guide leaves out, quoted in the patient's words:
 # the "not covered" reply, and the after-surgery reply to a recovery question about one.
-SUBJECT_REPLIES = (NOT_COVERED_REPLY, "utter_after_surgery")
+SUBJECT_REPLIES = (NOT_COVERED_REPLY, AFTER_SURGERY)
 QUOTED_SUBJECT = re.compile(r'\("([^"]*)"\)')
 ROWS = ("one topic", "several topics: all answered", "several topics: one answered",
         "not covered: declined", "not covered: subject named", "out of scope: declined")

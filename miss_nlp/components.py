@@ -29,7 +29,6 @@ from miss_nlp.triage import model as triage_model
 EMERGENCY_INTENT = "emergency"
 AFTER_SURGERY_INTENT = "after_surgery_concern"
 MESSAGE_TOO_LONG_INTENT = "message_too_long"
-ALWAYS_ASKS_FOR_CARE = 1.01   # an ordinary threshold no probability reaches
 RED_FLAG_ENTITY = "red_flag"
 RED_FLAG_MENTION_ENTITY = "red_flag_mention"
 
@@ -157,13 +156,11 @@ def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, An
                                      and sure >= config["classifier_after_surgery_threshold"]
                                      and triage.had_an_operation(tokens)
                                      and not triage.wonders_what_if(tokens))
-    # A patient asking what to do about their own symptoms is not talked into a general
-    # answer by the model ("Should I go to the ER for unbearable back pain?").
-    ordinary_threshold = (ALWAYS_ASKS_FOR_CARE if triage.asks_what_to_do_now(tokens)
-                          else config["model_ordinary_threshold"])
     tier = triage_model.decision(triage_model.AFTER_SURGERY if after_surgery else None,
                                  seen or {}, config["model_acute_threshold"],
-                                 config["model_after_surgery_threshold"], ordinary_threshold)
+                                 config["model_after_surgery_threshold"],
+                                 config["model_ordinary_threshold"],
+                                 asks_what_to_do_now=triage.asks_what_to_do_now(tokens))
     if tier == triage_model.ACUTE:
         # The kinds the rules read as only mentioned are the best guess of what it is
         # ("is it normal to feel like killing yourself after surgery? that's where I am").
