@@ -41,7 +41,8 @@ TUNING = {f"tuning {n}": TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml"
           for n in range(1, 12)}
 # Never looked at while tuning: the honest figures.
 UNTOUCHED = {"untouched": NLU / "triage_blind_untouched.yml",
-             "batch 10": NLU / "triage_blind_batch_10.yml"}
+             "batch 10": NLU / "triage_blind_batch_10.yml",
+             "batch 11": NLU / "triage_blind_batch_11.yml"}
 PARTS = {**TUNING, **UNTOUCHED}
 EMERGENCY = "utter_emergency"
 AFTER_SURGERY = "utter_after_surgery"
