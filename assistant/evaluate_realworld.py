@@ -2,7 +2,7 @@
 
 Seven files, each written blind to the training data by a helper who read public
 patient questions, before the change they judge, and never edited after
-(tests/nlu/realworld_heldout.yml, realworld_heldout_2.yml ... realworld_heldout_8.yml).
+(tests/nlu/realworld_heldout.yml, realworld_heldout_2.yml ... realworld_heldout_9.yml).
 Files 2, 4 and 6 have since been used for development (their misses were read and
 tuned on: file 2 from round 5, file 4 from round 7, file 6 from round 8), so files 1,
 3, 5 and 7 are held out. Each
@@ -42,7 +42,8 @@ HELDOUT_FILES = [PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout.yml",
                  PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_5.yml",
                  PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_6.yml",
                  PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_7.yml",
-                 PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_8.yml"]
+                 PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_8.yml",
+                 PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_9.yml"]
 REALWORLD = HELDOUT_FILES[0]
 NOT_COVERED_REPLY = "utter_not_covered"
 # The replies that name a subject the guide leaves out, quoted in the patient's words:

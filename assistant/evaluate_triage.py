@@ -42,7 +42,8 @@ TUNING = {f"tuning {n}": TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml"
 # Never looked at while tuning: the honest figures.
 UNTOUCHED = {"untouched": NLU / "triage_blind_untouched.yml",
              "batch 10": NLU / "triage_blind_batch_10.yml",
-             "batch 11": NLU / "triage_blind_batch_11.yml"}
+             "batch 11": NLU / "triage_blind_batch_11.yml",
+             "batch 12": NLU / "triage_blind_batch_12.yml"}
 PARTS = {**TUNING, **UNTOUCHED}
 EMERGENCY = "utter_emergency"
 AFTER_SURGERY = "utter_after_surgery"
