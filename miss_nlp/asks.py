@@ -17,17 +17,46 @@ _FILLERS = {"so", "and", "but", "ok", "okay", "hi", "hello", "hey", "um", "also"
             "well", "then", "now", "sorry", "just", "dear", "doctor", "doc", ","}
 ASKING = [("i", "wonder"), ("wondering",), ("want", "to", "know"), ("like", "to", "know"),
           ("tell", "me"), ("explain",), ("curious",), ("any", "idea"), ("anyone", "know"),
-          ("question", "is"), ("my", "question"), ("need", "to", "know")]
+          ("question", "is"), ("my", "question"), ("need", "to", "know"),
+          # a letter's request: "I would be GRATEFUL if you could outline ..."
+          ("grateful",), ("appreciate",), ("like", "to", "understand"),
+          ("want", "to", "understand"), ("need", "to", "understand")]
+# A letter's closing and the name after it ("Yours faithfully, R. Henley") ask nothing.
+SIGN_OFFS = [("yours", "faithfully"), ("yours", "sincerely"), ("yours", "truly"),
+             ("kind", "regards"), ("best", "regards"), ("warm", "regards"), ("regards",),
+             ("best", "wishes"), ("many", "thanks"), ("thanks", "in", "advance"),
+             ("thank", "you"), ("thanks",), ("sincerely",), ("respectfully",), ("cheers",)]
+# At most this many words (a name, initials) may follow the closing.
+SIGNATURE_WORDS = 4
 JOINERS = {"and", "also", "plus", "&", "+", ";", ",", "aswell", "n"}
 
 
 def sentences(doc) -> List:
-    """The sentences that hold words (a doc without sentence boundaries is one)."""
+    """The sentences that hold words (a doc without sentence boundaries is one), up to a
+    closing at the end of a letter."""
     try:
         spans = list(doc.sents)
     except ValueError:
         spans = [doc[:]]
+    end = sign_off_start(doc)
+    spans = [doc[s.start:min(s.end, end)] for s in spans if s.start < end]
     return [s for s in spans if any(not (t.is_punct or t.is_space) for t in s)]
+
+
+def sign_off_start(doc) -> int:
+    """Where a closing ("Kind regards, Helen") starts, when the message ends with one
+    after something it says; the message's length otherwise."""
+    lowers = [t.lower_ for t in doc]
+    words = [i for i, t in enumerate(doc) if not (t.is_punct or t.is_space)]
+    for position, i in enumerate(words):
+        if position == 0 or len(words) - position > SIGNATURE_WORDS + 3:
+            continue
+        for closing in SIGN_OFFS:
+            if tuple(lowers[i:i + len(closing)]) == closing:
+                after = [j for j in words if j >= i + len(closing)]
+                if len(after) <= SIGNATURE_WORDS:
+                    return i
+    return len(doc)
 
 
 def is_question(span) -> bool:
@@ -44,13 +73,14 @@ def is_question(span) -> bool:
 
 
 def question_spans(doc) -> List:
-    """The question sentences of a message of several sentences; the whole message when
-    it is one sentence or asks nothing."""
+    """The question sentences of a message of several sentences; the whole message (less
+    a closing) when it is one sentence or asks nothing."""
     spans = sentences(doc)
+    body = doc[:sign_off_start(doc)]
     if len(spans) < 2:
-        return [doc[:]]
+        return [body]
     questions = [s for s in spans if is_question(s)]
-    return questions or [doc[:]]
+    return questions or [body]
 
 
 def question_text(doc) -> str:

@@ -16,8 +16,8 @@ from miss_nlp import triage
 PHRASINGS = yaml.safe_load(
     (PROJECT_ROOT / "tests" / "triage" / "red_flag_phrasings.yml").read_text("utf-8"))
 TUNING = [yaml.safe_load((TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml").read_text("utf-8"))
-          for n in range(1, 12)]
-# The rules find every acute message of tunings 1-6; 7 to 11 came in rounds 7 and 8, where
+          for n in range(1, 13)]
+# The rules find every acute message of tunings 1-6; 7 to 12 came in rounds 7 to 9, where
 # the triage model (trained on them) took over what no word list holds, so only their
 # false alarms are held to here.
 RULES_TUNED_ON = TUNING[:6]
@@ -38,6 +38,9 @@ STILL_ALARMED = {
     "Will I lose less muscle strength if I go the minimally invasive route?",
     "My leg has been slowly getting weaker over the past year",
     "My father is 79 and frankly terrified of operations",
+    # Round 9 (tuning 12): hearsay about "his friend" in a verb the past-story rule does
+    # not know ("left his friend incontinent").
+    "My brother-in-law says back surgery left his friend incontinent",
 }
 MUST_ALERT = [(kind, text) for kind, texts in PHRASINGS["must_alert"].items() for text in texts]
 VOCAB = triage.vocabulary()

@@ -32,6 +32,25 @@ def test_a_one_sentence_message_is_its_own_question(nlp):
     assert [s.text for s in asks.question_spans(doc)] == ["tell me about scars"]
 
 
+def test_a_letters_closing_and_signature_are_not_what_it_asks(nlp):
+    doc = nlp("dear sir or madam, i would be grateful if you could outline the advantages "
+              "of minimally invasive surgery for a patient of my age. yours faithfully, r. henley")
+    [clause] = asks.question_clauses(doc)
+    assert "henley" not in clause.text and "advantages" in clause.text
+    doc = nlp("how long is the recovery? thanks")
+    assert asks.question_text(doc) == "how long is the recovery?"
+
+
+def test_a_closing_alone_is_still_the_message(nlp):
+    assert asks.question_text(nlp("thank you")) == "thank you"
+
+
+def test_a_polite_request_in_a_letter_is_a_question(nlp):
+    doc = nlp("my father has been offered an operation. the family would like to understand "
+              "what he would gain. kind regards, helen")
+    assert asks.question_text(doc) == "the family would like to understand what he would gain."
+
+
 def test_a_question_of_three_parts_is_split_at_its_joining_words(nlp):
     doc = nlp("what is the success rate and cost and recovery time?")
     parts = [p.text for p in asks.asks(doc[:])]
@@ -133,3 +152,26 @@ def test_sms_answers_to_several_topics_fit_the_budget_and_still_name_the_provide
     # With the two-segment first-message notice, the reply stays within six segments.
     assert segment_count("\n\n".join(short)) <= 4
     assert any("provider" in s for s in short)
+
+
+def _classified(nlp, text, topic, confidence):
+    from rasa.nlu.constants import SPACY_DOCS
+    from rasa.shared.nlu.constants import INTENT, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(data={TEXT: text})
+    message.set(SPACY_DOCS[TEXT], nlp(text))
+    message.set(INTENT, {"name": topic, "confidence": confidence})
+    return message
+
+
+@pytest.mark.parametrize("confidence,answered", [(0.95, "recovery_time"), (0.5, "not_covered")])
+def test_one_unknown_word_declines_only_a_topic_the_classifier_is_unsure_of(
+        nlp, guide, confidence, answered):
+    from miss_nlp.coverage_check import decide
+    from miss_nlp.topic_classifier import NOT_TOPICS
+
+    message = _classified(nlp, "can i shower after the surgery?", "recovery_time",
+                          confidence)
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8)
+    assert message.get("intent")["name"] == answered
