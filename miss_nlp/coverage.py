@@ -50,7 +50,10 @@ ASKING_WORDS = {"define", "definition", "explain", "explanation", "describe", "r
                 "brother", "grandma", "grandad", "grandpa", "dear", "thanks", "please", "hello",
                 "doctor", "doc", "gp", "nurse", "consultant", "clinic", "lol", "thx", "pls",
                 "spell", "break", "nowadays", "certain", "awkward", "silly", "stupid", "dumb",
-                "embarrassing", "random", "personal", "agree", "agreeing",
+                "embarrassing", "random", "personal", "personally", "agree", "agreeing",
+                # Who, and how frankly: "can ANYBODY get it", "please be HONEST"
+                "anybody", "anyone", "everybody", "everyone", "somebody", "someone",
+                "honest", "honestly", "frankly", "truthfully", "believe", "exist", "exists",
                 # How big a thing is, or doubt about it: "is XLIF a MAJOR surgery", "a GIMMICK?"
                 "major", "minor", "gimmick", "hype", "fad", "scam"}
 # The names of the operation itself: that a question names it says nothing of its subject.

@@ -53,7 +53,7 @@ LEXICON = {
     # Risks and what can go wrong.
     "disadvantage": "risk", "disadvantages": "risk", "downside": "risk", "downsides": "risk",
     "drawback": "risk", "drawbacks": "risk", "cons": "risk", "dangerous": "risk",
-    "danger": "risk", "dangers": "risk", "safe": "risk", "safety": "risk",
+    "danger": "risk", "dangers": "risk", "safe": "risk", "safety": "risk", "catch": "risk",
     "complication": "complications", "fail": "risk", "failure": "risk",
     # Good points and results.
     "advantage": "advantages", "pros": "advantages", "upside": "advantages",
@@ -61,7 +61,8 @@ LEXICON = {
     # Money.
     "price": "costs", "prices": "costs", "expensive": "costs", "cheap": "costs",
     "insurance": "costs", "insurer": "costs", "medicare": "costs", "afford": "costs",
-    "pay": "costs", "fee": "costs", "fees": "costs",
+    "pay": "costs", "fee": "costs", "fees": "costs", "affordable": "costs",
+    "unaffordable": "costs", "pricey": "costs",
     # Cuts and scars.
     "scar": "incisions", "scars": "incisions", "scarring": "incisions", "cut": "incisions",
     "cuts": "incisions", "incision": "incisions", "wound": "incisions",
@@ -84,7 +85,8 @@ LEXICON = {
     "benefit": "benefits", "perks": "advantages", "pluses": "advantages",
     "knife": "surgery", "nonsurgical": "alternative", "injections": "alternative",
     "candidate": "candidates", "eligible": "candidates", "qualify": "candidates",
-    "suitable": "candidates", "recommend": "candidates",
+    "suitable": "candidates", "recommend": "candidates", "criteria": "candidates",
+    "discomfort": "pain", "manageable": "pain",
     # The article's "return to normal activities", and its future and results.
     "routine": "activities", "routines": "activities", "activity": "activities",
     "hobby": "activities", "hobbies": "activities", "errands": "activities",
