@@ -20,7 +20,7 @@ from miss_nlp.terms import CONDITIONS, LEXICON
 
 # A content word must appear in this many topic examples to count as one the guide
 # knows: a word of one patient's story ("bakery") does not.
-MIN_EXAMPLES = 2
+MIN_EXAMPLES = 3
 # Typos of known words ("recovry") are known words.
 SIMILAR = 86
 # Words the patient guide's subject can be asked about in: the question is about spine
@@ -63,7 +63,7 @@ OPERATION_NAMES = {"minimally", "invasive", "technique", "techniques", "endoscop
                    "intervention", "undergoing", "approach", "methods", "field"}
 # Prepositions and joining words end the subject named in the reply.
 _SUBJECT_ENDS = {"after", "before", "during", "for", "with", "when", "if", "while", "following",
-                 "and", "or", "but", "because", "since", "until", "at", "in", "on", "post",
+                 "and", "or", "but", "because", "since", "until", "at", "in", "on", "post", "to",
                  # a new clause: "what TESTS do I need", "a special DIET that helps"
                  "do", "does", "did", "is", "are", "can", "will", "should", "would", "that",
                  "which", "who"}
@@ -151,8 +151,10 @@ def about_spine_surgery(tokens: Iterable) -> bool:
 def subject_of(unknown: Sequence) -> str:
     """The patient's words for what a question the guide does not cover asks about: the
     phrase around its first unknown word, taken back to the verb it belongs to ("DRIVE
-    MY OWN car", "SLEEP ON MY stomach", "SECOND opinion") and on as subject() goes."""
-    first = unknown[0]
+    MY OWN car", "SLEEP ON MY stomach", "SECOND opinion") and on as subject() goes.
+    A word that says when or how ("FOREVER", "SHORTLY", "on THURSDAY") or reads as a
+    past participle ("SWITCHED off") names nothing when another unknown word is there."""
+    first = subject_word(unknown)
     doc = first.doc
     start = first.i
     for _ in range(_MAX_BACK):
@@ -169,6 +171,22 @@ def subject_of(unknown: Sequence) -> str:
     head = [t.text for t in doc[start:first.i]]
     return " ".join(head + [rest]) if head else rest
 
+
+def subject_word(unknown: Sequence):
+    """The unknown word the subject is named from (see subject_of)."""
+    return next((t for t in unknown if not _says_when_or_how(t)), unknown[0])
+
+
+def _says_when_or_how(token) -> bool:
+    lower = token.lower_
+    return lower in _WHEN_WORDS or lower.endswith("ly") or (
+        lower.endswith("ed") and not lower.endswith("eed") and len(lower) > 4)
+
+
+_WHEN_WORDS = {"forever", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+               "sunday", "january", "february", "march", "april", "june", "july", "august",
+               "september", "october", "november", "december", "tomorrow", "tonight",
+               "yesterday", "weekend", "afterwards", "afterward", "beforehand"}
 
 _MAX_BACK = 4
 # Going back from the unknown word stops at these: "can I | shower", "or | just numb".

@@ -44,7 +44,12 @@ class CoverageCheck(GraphComponent):
         # A topic the classifier is this sure of is answered although the question holds
         # a word the guide does not know ("everybody RAVES about it"): chosen on the
         # development files (README, "How well it understands").
-        return {"article": ARTICLE_FILE, "not_topics": NOT_TOPICS, "sure_topic_threshold": 0.8}
+        # Below unsure_topic_threshold (the FallbackClassifier's threshold) the message
+        # would get the generic "I can't answer that": with a word the guide does not
+        # know, it is declined naming that word instead, even beside a subject the guide
+        # covers ("what should I EAT to help my back heal").
+        return {"article": ARTICLE_FILE, "not_topics": NOT_TOPICS, "sure_topic_threshold": 0.8,
+                "unsure_topic_threshold": 0.0}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
                  resource: Resource, words: Optional[Dict] = None) -> None:
@@ -90,12 +95,12 @@ class CoverageCheck(GraphComponent):
             return messages
         for message in messages:
             decide(message, self.guide, set(self.config["not_topics"]),
-                   self.config["sure_topic_threshold"])
+                   self.config["sure_topic_threshold"], self.config["unsure_topic_threshold"])
         return messages
 
 
 def decide(message: Message, guide: "coverage.Guide", not_topics: set,
-           sure_topic_threshold: float = 1.01) -> None:
+           sure_topic_threshold: float = 1.01, unsure_topic_threshold: float = 0.0) -> None:
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0
     doc = message.get(SPACY_DOCS[TEXT])
@@ -109,7 +114,8 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set,
     if intent != OUT_OF_SCOPE_INTENT and confidence >= sure_topic_threshold:
         return
     question = [t for clause in asks.question_clauses(doc) for t in clause]
-    unknown = guide.not_covered(question)
+    unsure = confidence < unsure_topic_threshold
+    unknown = guide.unknown(question) if unsure else guide.not_covered(question)
     if not unknown:
         return
     if intent == OUT_OF_SCOPE_INTENT and not coverage.about_spine_surgery(doc):
@@ -120,7 +126,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set,
                if e.get(INTENT_NAME_KEY) != NOT_COVERED_INTENT]
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
-    add_subject(message, unknown[0].idx, subject)
+    add_subject(message, coverage.subject_word(unknown).idx, subject)
 
 
 def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "coverage.Guide") -> None:
@@ -133,7 +139,7 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
         return
     unknown = guide.not_covered(question)
     if unknown:
-        add_subject(message, unknown[0].idx, coverage.subject_of(unknown))
+        add_subject(message, coverage.subject_word(unknown).idx, coverage.subject_of(unknown))
 
 
 def add_subject(message: Message, start: int, subject: Text) -> None:

@@ -175,3 +175,30 @@ def test_one_unknown_word_declines_only_a_topic_the_classifier_is_unsure_of(
                           confidence)
     decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8)
     assert message.get("intent")["name"] == answered
+
+
+def test_a_word_of_when_or_how_is_not_quoted_as_the_subject(nlp, guide):
+    doc = nlp("does it have to be switched off shortly before, i have a pacemaker")
+    unknown = guide.unknown(list(doc))
+    assert [t.text for t in unknown][:2] == ["switched", "shortly"]
+    assert coverage.subject_of(unknown) == "pacemaker"
+
+
+def test_an_unsure_question_with_an_unknown_word_names_it_instead_of_cant_answer(nlp, guide):
+    from miss_nlp.coverage_check import decide
+    from miss_nlp.topic_classifier import NOT_TOPICS
+
+    # "recovery" is a subject the guide covers; unsure, the unknown word is named anyway.
+    message = _classified(nlp, "what should i cook to help my recovery", "recovery_time", 0.1)
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8, unsure_topic_threshold=0.2)
+    assert message.get("intent")["name"] == "not_covered"
+    assert [e["value"] for e in message.get("entities")] == ["cook"]
+
+
+def test_the_coverage_check_is_unsure_exactly_where_the_fallback_takes_over():
+    import yaml
+    from miss_config.paths import PROJECT_ROOT
+
+    pipeline = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text("utf-8"))["pipeline"]
+    by_name = {step["name"].rsplit(".", 1)[-1]: step for step in pipeline}
+    assert by_name["CoverageCheck"]["unsure_topic_threshold"] == by_name["FallbackClassifier"]["threshold"]
