@@ -17,7 +17,7 @@ def guide(nlp):
     examples = [nlp(t) for t in ["how long is the recovery", "how long is the recovery time",
                                  "what does it cost", "what will it cost me",
                                  "a question about my bakery", "how much sleep is normal",
-                                 "will i sleep well"]]
+                                 "i sleep badly", "will i sleep well"]]
     return coverage.Guide(coverage.vocabulary(article, examples))
 
 
