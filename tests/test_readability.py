@@ -12,19 +12,15 @@ import shutil
 import pytest
 import yaml
 
-from assistant.readability import (
+from assistant.patient_texts import (
     PROJECT_ROOT,
-    MAX_GRADE,
-    MAX_WORDS,
-    grade,
     is_filled_elsewhere,
     load_clinic,
-    measure,
     patient_texts,
-    table,
     widget_sentences,
     word_count,
 )
+from assistant.readability import MAX_GRADE, MAX_WORDS, grade, measure, table
 from channels.sms.text import pack_messages, segment_count, to_sms_text
 
 TEXTS = patient_texts()
