@@ -2,9 +2,10 @@
 
 The tuning sets were tuned on (tuning 5, once reported as "batch 3", in round 5;
 tuning 6, once "batch 4", in round 6; tunings 7 and 8, once batches 5 and 6, in round 7;
-tunings 9-11, once batches 7-9, in round 8) and train the triage model, so they must stay
-at their targets. The untouched set and batch 10 were never looked at; their figures are
-printed (README, "Triage"), and the floors below only catch a regression from what was measured, they are not targets.
+tunings 9-11, once batches 7-9, in round 8; tuning 12, once batch 11, in round 9) and
+train the triage model, so they must stay at their targets. The untouched set and batches
+10 and 12 were never looked at; their figures are printed (README, "Triage"), and the
+floors below only catch a regression from what was measured, they are not targets.
 """
 import pytest
 
@@ -39,11 +40,15 @@ def test_sets_never_tuned_on_do_not_fall_below_what_was_measured(scores, part):
 
 # Measured on the final model (README), less about two messages' worth.
 FLOORS = {
-    # measured: 100% (49/49), 100% (17/17), 100% (25/25), 93.5% (58/62)
-    "untouched": {"acute": 0.95, "crisis_line": 0.88, "after_surgery": 0.92,
-                  "ordinary_answered": 0.90},
-    # written blind at the start of round 8, scored twice (start and final model);
-    # measured: 99.4% (157/158), 98.6% (71/72), 93.3% (83/89), 98.9% (173/175)
-    "batch 10": {"acute": 0.98, "crisis_line": 0.95, "after_surgery": 0.91,
+    # measured: 100% (49/49), 100% (17/17), 96.0% (24/25), 95.2% (59/62)
+    "untouched": {"acute": 0.95, "crisis_line": 0.88, "after_surgery": 0.88,
+                  "ordinary_answered": 0.91},
+    # written blind at the start of round 8, scored twice then and once on round 9's model;
+    # measured: 100% (158/158), 100% (72/72), 93.3% (83/89), 98.9% (173/175)
+    "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.91,
                  "ordinary_answered": 0.97},
+    # written blind at the end of round 8, scored at the start of round 9 and on its final
+    # model; measured: 97.0% (163/168), 97.3% (72/74), 89.9% (80/89), 97.2% (174/179)
+    "batch 12": {"acute": 0.95, "crisis_line": 0.94, "after_surgery": 0.87,
+                 "ordinary_answered": 0.96},
 }
