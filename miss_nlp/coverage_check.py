@@ -41,15 +41,16 @@ class CoverageCheck(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # A topic the classifier is this sure of is answered although the question holds
-        # a word the guide does not know ("everybody RAVES about it"): chosen on the
-        # development files (README, "How well it understands").
-        # Below unsure_topic_threshold (the FallbackClassifier's threshold) the message
-        # would get the generic "I can't answer that": with a word the guide does not
-        # know, it is declined naming that word instead, even beside a subject the guide
-        # covers ("what should I EAT to help my back heal").
+        # sure_topic_threshold: a topic the classifier is this sure of is answered although
+        # the question holds a word the guide does not know ("everybody RAVES about it");
+        # chosen on the development real-world files (README, "Questions as real patients
+        # and clinics write them").
+        # unsure_topic_threshold: below it (the FallbackClassifier's threshold) the message
+        # would get the generic "I can't answer that"; with a word the guide does not know
+        # it is declined naming that word instead, even beside a subject the guide covers
+        # ("what should I EAT to help my back heal").
         return {"article": ARTICLE_FILE, "not_topics": NOT_TOPICS, "sure_topic_threshold": 0.8,
-                "unsure_topic_threshold": 0.0}
+                "unsure_topic_threshold": 0.2}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
                  resource: Resource, words: Optional[Dict] = None) -> None:
@@ -95,12 +96,13 @@ class CoverageCheck(GraphComponent):
             return messages
         for message in messages:
             decide(message, self.guide, set(self.config["not_topics"]),
-                   self.config["sure_topic_threshold"], self.config["unsure_topic_threshold"])
+                   sure_topic_threshold=self.config["sure_topic_threshold"],
+                   unsure_topic_threshold=self.config["unsure_topic_threshold"])
         return messages
 
 
-def decide(message: Message, guide: "coverage.Guide", not_topics: set,
-           sure_topic_threshold: float = 1.01, unsure_topic_threshold: float = 0.0) -> None:
+def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
+           sure_topic_threshold: float, unsure_topic_threshold: float) -> None:
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0
     doc = message.get(SPACY_DOCS[TEXT])

@@ -173,7 +173,7 @@ def test_one_unknown_word_declines_only_a_topic_the_classifier_is_unsure_of(
 
     message = _classified(nlp, "can i shower after the surgery?", "recovery_time",
                           confidence)
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8)
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8, unsure_topic_threshold=0.2)
     assert message.get("intent")["name"] == answered
 
 
@@ -201,4 +201,5 @@ def test_the_coverage_check_is_unsure_exactly_where_the_fallback_takes_over():
 
     pipeline = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text("utf-8"))["pipeline"]
     by_name = {step["name"].rsplit(".", 1)[-1]: step for step in pipeline}
-    assert by_name["CoverageCheck"]["unsure_topic_threshold"] == by_name["FallbackClassifier"]["threshold"]
+    fallback = by_name["FallbackClassifier"]["threshold"]
+    assert by_name["CoverageCheck"]["unsure_topic_threshold"] == fallback
