@@ -6,7 +6,7 @@ the topic, the rest is context. "What is the success rate and cost and recovery
 time?" holds three questions: ``asks`` splits it at its joining words, and the topic
 classifier then decides which parts name a topic of their own.
 """
-from typing import List
+from typing import List, Optional
 
 QUESTION_OPENERS = {
     "what", "whats", "what's", "how", "hows", "is", "are", "can", "could", "will", "would",
@@ -31,14 +31,14 @@ SIGNATURE_WORDS = 4
 JOINERS = {"and", "also", "plus", "&", "+", ";", ",", "aswell", "n"}
 
 
-def sentences(doc) -> List:
-    """The sentences that hold words (a doc without sentence boundaries is one), up to a
-    closing at the end of a letter."""
+def sentences(doc, end: Optional[int] = None) -> List:
+    """The sentences that hold words (a doc without sentence boundaries is one), up to
+    ``end``: by default, a closing at the end of a letter."""
     try:
         spans = list(doc.sents)
     except ValueError:
         spans = [doc[:]]
-    end = sign_off_start(doc)
+    end = sign_off_start(doc) if end is None else end
     spans = [doc[s.start:min(s.end, end)] for s in spans if s.start < end]
     return [s for s in spans if any(not (t.is_punct or t.is_space) for t in s)]
 
@@ -75,8 +75,9 @@ def is_question(span) -> bool:
 def question_spans(doc) -> List:
     """The question sentences of a message of several sentences; the whole message (less
     a closing) when it is one sentence or asks nothing."""
-    spans = sentences(doc)
-    body = doc[:sign_off_start(doc)]
+    end = sign_off_start(doc)
+    spans = sentences(doc, end)
+    body = doc[:end]
     if len(spans) < 2:
         return [body]
     questions = [s for s in spans if is_question(s)]
