@@ -25,6 +25,13 @@ def _words(spec, lists) -> str:
     return ", ".join(str(w) for w in spec)
 
 
+_PHRASE_LISTS = (("phrases", "Phrases"),
+                 ("always_acute", "Phrases urgent even inside a question"),
+                 ("other_languages", "In other languages (urgent wherever they appear)"),
+                 ("plans", "A plan (urgent with a word of suicide or despair)"),
+                 ("despair", "Despair (urgent with a plan)"))
+
+
 def render(path: Path = RED_FLAGS_FILE) -> str:
     data = yaml.safe_load(path.read_text("utf-8"))
     lists = data.get("word_lists") or {}
@@ -50,14 +57,15 @@ def render(path: Path = RED_FLAGS_FILE) -> str:
               "word list (below).", ""]
     for name, spec in (data.get("kinds") or {}).items():
         lines += [f"### {spec['label']} (`{name}`)", ""]
-        if spec.get("phrases"):
-            lines.append(f"- Phrases: {_cell(', '.join(map(str, spec['phrases'])))}")
+        for key, title in _PHRASE_LISTS:
+            if spec.get(key):
+                lines.append(f"- {title}: {_cell(', '.join(map(str, spec[key])))}")
         for a, b in spec.get("near") or []:
             lines.append(f"- Pair: ({_cell(_words(a, lists))}) with ({_cell(_words(b, lists))})")
         for chain in spec.get("chains") or []:
             lines.append("- Chain: " + " then ".join(f"({_cell(_words(c, lists))})"
                                                     for c in chain))
-        if not (spec.get("phrases") or spec.get("near") or spec.get("chains")):
+        if not any(spec.get(key) for key in ("phrases", "near", "chains", "other_languages")):
             lines.append("- No words: given when the classifier alone is sure of an emergency.")
         lines.append("")
     lines += ["## Word lists", ""]

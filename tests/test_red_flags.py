@@ -16,8 +16,8 @@ from miss_nlp import triage
 PHRASINGS = yaml.safe_load(
     (PROJECT_ROOT / "tests" / "triage" / "red_flag_phrasings.yml").read_text("utf-8"))
 TUNING = [yaml.safe_load((TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml").read_text("utf-8"))
-          for n in range(1, 13)]
-# The rules find every acute message of tunings 1-6; 7 to 12 came in rounds 7 to 9, where
+          for n in range(1, 14)]
+# The rules find every acute message of tunings 1-6; 7 to 13 came in rounds 7 to 10, where
 # the triage model (trained on them) took over what no word list holds, so only their
 # false alarms are held to here.
 RULES_TUNED_ON = TUNING[:6]
@@ -155,6 +155,10 @@ def test_red_flag_words_in_a_question_are_not_an_emergency(findings, text, kind)
     "since they operated I keep sweating at night, no temperature, is it the meds?",
     "my leg feels heavy after a walk since surgery but it isn't weak, is that healing?",
     "when will the op site stop hurting? the cut aches when i lie on it",
+    "I've been in this brace for a week and it rubs, how long do I keep it on?",
+    "now that I have screws in my back, is it safe to have dental work done?",
+    "I underwent a laminectomy in May, is it acceptable to go swimming now?",
+    "my jeans keep rubbing on the scar, should I cover it with something?",
 ])
 def test_own_recovery_is_recognised(nlp, text):
     tokens = triage.tokens_of(nlp(text.lower()))
@@ -170,6 +174,7 @@ def test_own_recovery_is_recognised(nlp, text):
     "I had a cold last week, will they still do my op on friday?",
     "how long does post-op pain last after a discectomy?",
     "i've been off work a few weeks since my disc went. what is keyhole surgery?",
+    "post op pain level with keyhole surgery, out of 10?",
 ])
 def test_questions_about_the_future_are_not_a_recovery_report(nlp, text):
     assert not triage.describes_own_recovery(triage.tokens_of(nlp(text.lower())))
@@ -216,3 +221,20 @@ def test_the_check_does_linear_work_with_a_small_constant(nlp, unit):
     tokens = len(triage.tokens_of(nlp((unit * 48).lower())))
     assert four <= 4.5 * one
     assert four <= 25 * tokens
+
+
+def test_every_word_in_the_red_flag_file_is_read_as_written():
+    """YAML reads a bare off, on, yes or no as true or false: a word the matcher would
+    never find ("jump off" a bridge was lost that way)."""
+    data = yaml.safe_load(triage.RED_FLAGS_FILE.read_text("utf-8"))
+    flags = {"statement_is_always_acute", "mild_is_not_acute", "conditional_is_acute"}
+
+    def not_text(node, key=None):
+        if isinstance(node, dict):
+            return [bad for k, v in node.items() for bad in not_text(v, k)]
+        if isinstance(node, list):
+            return [bad for item in node for bad in not_text(item, key)]
+        return [] if isinstance(node, str) or key in flags or key in ("priority", "window") \
+            else [(key, node)]
+
+    assert not_text(data) == []

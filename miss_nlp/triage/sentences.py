@@ -92,6 +92,7 @@ class Sentences:
                 ends_with_question_mark and bool(words & vocab.question_starts)),
             "hypothetical_at": first_of(vocab.hypothetical),
             "risk_word_at": first_of(vocab.hypothetical - vocab.conditionals),
+            "sign_word_at": first_of(vocab.sign_words),
             "will_happen_at": will_happen,
             "now_or_today_at": [first + i for i, w in enumerate(sentence)
                                 if w in {"now", "today"}][-1:] or [-1],

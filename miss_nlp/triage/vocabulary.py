@@ -81,6 +81,7 @@ class Vocabulary:
         self.persons = words("persons")
         self.idioms = set(phrases("idioms"))
         self.hypothetical = words("hypothetical")
+        self.sign_words = words("sign_words")
         self.conditionals = words("conditionals")
         self.general_subjects = words("general_subjects")
         self.embedded_question_verbs = words("embedded_question_verbs")
