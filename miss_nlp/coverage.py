@@ -55,7 +55,10 @@ ASKING_WORDS = {"define", "definition", "explain", "explanation", "describe", "r
                 "anybody", "anyone", "everybody", "everyone", "somebody", "someone",
                 "honest", "honestly", "frankly", "truthfully", "believe", "exist", "exists",
                 # How big a thing is, or doubt about it: "is XLIF a MAJOR surgery", "a GIMMICK?"
-                "major", "minor", "gimmick", "hype", "fad", "scam"}
+                "major", "minor", "gimmick", "hype", "fad", "scam",
+                # Chat fillers and exclamations: "plz", "what ON EARTH", "is he PULLING my leg"
+                "plz", "pleeease", "lmao", "haha", "omg", "tbh", "idk", "btw", "ugh", "earth",
+                "heck", "hell", "pulling", "kidding", "joking"}
 # The names of the operation itself: that a question names it says nothing of its subject.
 OPERATION_NAMES = {"minimally", "invasive", "technique", "techniques", "endoscopic",
                    "tubular", "robotic", "imaging", "fusion", "surgical", "spinal",

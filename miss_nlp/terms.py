@@ -92,4 +92,10 @@ LEXICON = {
     "hobby": "activities", "hobbies": "activities", "errands": "activities",
     "developments": "technology", "horizon": "future", "odds": "outcomes",
     "chance": "outcomes", "chances": "outcomes",
+    # Patients' everyday words for the same subjects.
+    "positives": "advantages", "positive": "advantages", "plus": "advantages",
+    "negatives": "risk", "bankrupt": "costs", "ballpark": "costs", "quote": "costs",
+    "lucky": "outcomes", "typical": "outcomes", "miracle": "outcomes",
+    "scifi": "future", "sci-fi": "future", "augmented": "technology",
+    "classroom": "work", "hr": "work", "shift": "work", "shifts": "work",
 }
