@@ -28,7 +28,11 @@ SIGN_OFFS = [("yours", "faithfully"), ("yours", "sincerely"), ("yours", "truly")
              ("thank", "you"), ("thanks",), ("sincerely",), ("respectfully",), ("cheers",)]
 # At most this many words (a name, initials) may follow the closing.
 SIGNATURE_WORDS = 4
-JOINERS = {"and", "also", "plus", "&", "+", ";", ",", "aswell", "n"}
+JOINERS = {"and", "also", "plus", "&", "+", ";", ",", "aswell", "n", "vs", "vs.", "versus"}
+# "... used for that OR WOULD physio be better?": "or" joins a second question when a
+# question word follows it, not two things of one question ("one cut or several").
+_OR_BEFORE = {"would", "should", "is", "are", "do", "does", "can", "could", "will", "what",
+              "how", "which", "when", "where", "why", "who"}
 
 
 def sentences(doc, end: Optional[int] = None) -> List:
@@ -94,11 +98,20 @@ def asks(span) -> List:
     with a question word ("does it work, and HOW MUCH IS IT?")."""
     parts, start = [], span.start
     doc = span.doc
+    markers = _list_markers(span)
     for token in span:
         lower = token.lower_
-        if lower in JOINERS or (lower == "as" and token.i + 2 < span.end
-                                and doc[token.i + 1].lower_ == "well"
-                                and doc[token.i + 2].lower_ == "as"):
+        if token.i < start:
+            continue  # inside a list marker already passed
+        if token.i in markers:
+            if token.i > start:
+                parts.append(doc[start:token.i])
+            start = markers[token.i]
+            continue
+        following = doc[token.i + 1].lower_ if token.i + 1 < span.end else ""
+        if lower in JOINERS or (lower == "or" and following in _OR_BEFORE) or (
+                lower == "as" and token.i + 2 < span.end and following == "well"
+                and doc[token.i + 2].lower_ == "as"):
             if token.i > start:
                 parts.append(doc[start:token.i])
             start = token.i + 1
@@ -112,6 +125,34 @@ def asks(span) -> List:
         elif _has_content(part) or asks_itself:
             merged.append(part)
     return merged or [span]
+
+
+def _list_markers(span) -> dict:
+    """A numbered list inside a sentence ("1 cost 2 how long in hosp 3 any risks", "(a)
+    the pain and (b) time off work"): where each marker starts -> where its item starts.
+    Only a run that counts up from 1 (or a) is a list; "I'm 47, 2 kids" is not."""
+    tokens = list(span)
+    found = {}
+    for labels in (_NUMBERS, _LETTERS):
+        expected, run = 0, {}
+        for n, token in enumerate(tokens):
+            bracketed = n > 0 and tokens[n - 1].text == "(" and n + 1 < len(tokens) and (
+                tokens[n + 1].text == ")")
+            plain = labels is _NUMBERS and not (n + 1 < len(tokens) and tokens[n + 1].like_num)
+            if expected < len(labels) and token.lower_ == labels[expected] and (bracketed or plain):
+                start = tokens[n - 1].i if bracketed else token.i
+                after = token.i + 1
+                while after < span.end and span.doc[after].text in {")", ".", ":", "-"}:
+                    after += 1
+                run[start] = after
+                expected += 1
+        if len(run) >= 2:
+            found.update(run)
+    return found
+
+
+_NUMBERS = [str(n) for n in range(1, 10)]
+_LETTERS = list("abcdef")
 
 
 def question_clauses(doc) -> List:

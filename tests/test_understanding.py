@@ -64,6 +64,29 @@ def test_a_question_word_part_asks_on_its_own(nlp):
     assert [p.text for p in asks.asks(doc[:])] == ["cost", "recovery time for a discectomy?"]
 
 
+def test_a_numbered_list_in_one_sentence_is_split_at_its_numbers(nlp):
+    doc = nlp("ok so 1 cost 2 how long in hosp 3 any risks")
+    assert [p.text for p in asks.asks(doc[:])] == ["cost", "how long in hosp", "any risks"]
+    doc = nlp("please tell me (a) the pain afterwards and (b) the time off work")
+    assert [p.text for p in asks.asks(doc[:])][-2:] == ["the pain afterwards", "the time off work"]
+
+
+def test_numbers_that_do_not_count_up_are_no_list(nlp):
+    doc = nlp("i'm 47 with 2 kids, what does it cost")
+    assert [p.text for p in asks.asks(doc[:])][-1] == "what does it cost"
+    assert all("kids" not in p.text or "2" in p.text for p in asks.asks(doc[:]))
+
+
+def test_versus_and_a_second_question_after_or_are_asked_apart(nlp):
+    doc = nlp("benefits vs risks?")
+    assert [p.text for p in asks.asks(doc[:])] == ["benefits", "risks?"]
+    doc = nlp("is surgery used for that or would physio be better?")
+    assert [p.text for p in asks.asks(doc[:])] == ["is surgery used for that",
+                                                  "would physio be better?"]
+    doc = nlp("do they make one cut or several?")
+    assert [p.text for p in asks.asks(doc[:])] == ["do they make one cut or several?"]
+
+
 def test_a_part_without_content_joins_the_one_before(nlp):
     doc = nlp("is it safe, and so on")
     assert [p.text for p in asks.asks(doc[:])] == ["is it safe, and so on"]
