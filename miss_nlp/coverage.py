@@ -104,7 +104,13 @@ def vocabulary(article_tokens: Iterable, examples: Iterable[Iterable]) -> Dict:
         known.update(meaning.split())
         if not set(meaning.split()) & OPERATION_NAMES:
             subjects.add(word)
-    return {"known": sorted(known),
+    article = set()
+    for token in article_tokens:
+        article |= forms(token)
+    for word, meaning in LEXICON.items():
+        article.add(word)
+        article.update(meaning.split())
+    return {"known": sorted(known), "article": sorted(article),
             "subjects": sorted(subjects - DOMAIN_WORDS - FRAME_WORDS - OPERATION_NAMES)}
 
 
@@ -113,6 +119,10 @@ class Guide:
         self.words = set(vocabulary.get("known") or [])
         self._exact = self.words | ASKING_WORDS | FRAME_WORDS   # once, not for every token
         self.subjects = set(vocabulary.get("subjects") or [])
+        # The article's own words (and the lexicon's), without those of the topic examples:
+        # a recovery question is the surgeon's team's to answer whatever it asks, so its
+        # reply can name any subject the article leaves out ("when can I DRIVE").
+        self._article = set(vocabulary.get("article") or self.words) | ASKING_WORDS | FRAME_WORDS
         self._by_first = {}
         for word in self.words:
             self._by_first.setdefault(word[:1], []).append(word)
@@ -131,6 +141,11 @@ class Guide:
 
     def unknown(self, tokens: Iterable) -> List:
         return [t for t in content(tokens) if not self.knows(t)]
+
+    def outside_the_article(self, tokens: Iterable) -> List:
+        """The content words the article itself does not use (spelled as written)."""
+        return [t for t in content(tokens) if not forms(t) & self._article
+                and not (self.knows(t) and not forms(t) & self._exact)]   # not a typo
 
     def names_a_subject(self, tokens: Iterable) -> bool:
         return any(forms(t) & self.subjects for t in content(tokens))
@@ -151,13 +166,13 @@ def about_spine_surgery(tokens: Iterable) -> bool:
                for t in tokens)
 
 
-def subject_of(unknown: Sequence) -> str:
+def subject_of(unknown: Sequence, context: Sequence = ()) -> str:
     """The patient's words for what a question the guide does not cover asks about: the
     phrase around its first unknown word, taken back to the verb it belongs to ("DRIVE
     MY OWN car", "SLEEP ON MY stomach", "SECOND opinion") and on as subject() goes.
     A word that says when or how ("FOREVER", "SHORTLY", "on THURSDAY") or reads as a
     past participle ("SWITCHED off") names nothing when another unknown word is there."""
-    first = subject_word(unknown)
+    first = subject_word(unknown, context)
     doc = first.doc
     start = first.i
     for _ in range(_MAX_BACK):
@@ -175,9 +190,17 @@ def subject_of(unknown: Sequence) -> str:
     return " ".join(head + [rest]) if head else rest
 
 
-def subject_word(unknown: Sequence):
-    """The unknown word the subject is named from (see subject_of)."""
-    return next((t for t in unknown if not _says_when_or_how(t)), unknown[0])
+def subject_word(unknown: Sequence, context: Sequence = ()):
+    """The unknown word the subject is named from (see subject_of). When the question's
+    unknown words only say when or how ("does it need to be SWITCHED off?"), a thing
+    named elsewhere in the message ("I have A PACEMAKER") is the subject: an unknown
+    ``context`` word after "a", "my", "the" ..."""
+    named = next((t for t in unknown if not _says_when_or_how(t)), None)
+    if named is not None:
+        return named
+    thing = next((t for t in context if t.i > 0 and t.doc[t.i - 1].lower_ in _LEADING
+                  and not _says_when_or_how(t)), None)
+    return thing if thing is not None else unknown[0]
 
 
 def _says_when_or_how(token) -> bool:

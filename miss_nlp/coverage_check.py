@@ -122,13 +122,14 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
         return
     if intent == OUT_OF_SCOPE_INTENT and not coverage.about_spine_surgery(doc):
         return
-    subject = coverage.subject_of(unknown)
+    context = guide.unknown(list(doc))
+    subject = coverage.subject_of(unknown, context)
     top = {INTENT_NAME_KEY: NOT_COVERED_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
     ranking = [e for e in message.get(INTENT_RANKING_KEY) or []
                if e.get(INTENT_NAME_KEY) != NOT_COVERED_INTENT]
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
-    add_subject(message, coverage.subject_word(unknown).idx, subject)
+    add_subject(message, coverage.subject_word(unknown, context).idx, subject)
 
 
 def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "coverage.Guide") -> None:
@@ -139,9 +140,13 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
     question = [t for clause in asks.question_clauses(doc) for t in clause]
     if {t.lower_ for t in question} & triage.vocabulary().symptom_words:
         return
-    unknown = guide.not_covered(question)
+    if guide.names_a_subject(question):
+        return
+    unknown = guide.outside_the_article(question)
     if unknown:
-        add_subject(message, coverage.subject_word(unknown).idx, coverage.subject_of(unknown))
+        context = guide.outside_the_article(list(doc))
+        add_subject(message, coverage.subject_word(unknown, context).idx,
+                    coverage.subject_of(unknown, context))
 
 
 def add_subject(message: Message, start: int, subject: Text) -> None:

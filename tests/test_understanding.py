@@ -226,3 +226,36 @@ def test_the_coverage_check_is_unsure_exactly_where_the_fallback_takes_over():
     by_name = {step["name"].rsplit(".", 1)[-1]: step for step in pipeline}
     fallback = by_name["FallbackClassifier"]["threshold"]
     assert by_name["CoverageCheck"]["unsure_topic_threshold"] == fallback
+
+
+def test_a_recovery_question_names_what_the_article_leaves_out_even_when_examples_use_it(
+        nlp, guide):
+    from miss_nlp.coverage_check import SUBJECT_ENTITY, decide
+    from miss_nlp.topic_classifier import NOT_TOPICS
+
+    question = "how soon can i sleep on my side after my op"
+    assert guide.not_covered(list(nlp(question))) == []   # "sleep" is in three examples
+    message = _classified(nlp, question, "after_surgery_concern", 1.0)
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8, unsure_topic_threshold=0.2)
+    named = [e["value"] for e in message.get("entities") or [] if e["entity"] == SUBJECT_ENTITY]
+    assert message.get("intent")["name"] == "after_surgery_concern"
+    assert named == ["sleep"]
+
+
+def test_a_recovery_question_about_a_subject_the_article_covers_names_nothing(nlp, guide):
+    from miss_nlp.coverage_check import SUBJECT_ENTITY, decide
+    from miss_nlp.topic_classifier import NOT_TOPICS
+
+    message = _classified(nlp, "how long is the recovery after my op", "after_surgery_concern", 1.0)
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8, unsure_topic_threshold=0.2)
+    assert not [e for e in message.get("entities") or [] if e["entity"] == SUBJECT_ENTITY]
+
+
+def test_a_thing_named_before_the_question_is_its_subject_when_the_question_names_none(
+        nlp, guide):
+    doc = nlp("i have a pacemaker. does it need to be switched off beforehand?")
+    question = list(doc[6:])
+    unknown = guide.unknown(question)
+    assert [t.text for t in unknown] == ["switched"]
+    assert coverage.subject_of(unknown, guide.unknown(list(doc))) == "pacemaker"
+    assert coverage.subject_of(unknown) == "switched"
