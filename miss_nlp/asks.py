@@ -20,7 +20,10 @@ ASKING = [("i", "wonder"), ("wondering",), ("want", "to", "know"), ("like", "to"
           ("question", "is"), ("my", "question"), ("need", "to", "know"),
           # a letter's request: "I would be GRATEFUL if you could outline ..."
           ("grateful",), ("appreciate",), ("like", "to", "understand"),
-          ("want", "to", "understand"), ("need", "to", "understand")]
+          ("want", "to", "understand"), ("need", "to", "understand"),
+          # a list announced: "TWO QUESTIONS: ...", "FIRSTLY whether ..., and SECONDLY what"
+          ("two", "questions"), ("three", "questions"), ("two", "things"), ("three", "things"),
+          ("two", "concerns"), ("three", "concerns"), ("firstly",), ("secondly",)]
 # A letter's closing and the name after it ("Yours faithfully, R. Henley") ask nothing.
 SIGN_OFFS = [("yours", "faithfully"), ("yours", "sincerely"), ("yours", "truly"),
              ("kind", "regards"), ("best", "regards"), ("warm", "regards"), ("regards",),

@@ -48,7 +48,7 @@ class BlendedIntentClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"weight": 0.5, "question_weight": 0.5, "part_threshold": 0.5,
+        return {"weight": 0.5, "question_weight": 0.5, "part_threshold": 0.4,
                 "most_topics": 3, "C": 20.0, "random_seed": 42, "ranking_length": 10,
                 "not_topics": NOT_TOPICS}
 
@@ -122,11 +122,14 @@ class BlendedIntentClassifier(GraphComponent):
         rows = self.model.predict_proba([_words(p) for p in parts],
                                         [p.text.lower() for p in parts])
         found = []
+        topics = [n for n, name in enumerate(self.model.classes)
+                  if name not in self.config["not_topics"]]
         for part, row in zip(parts, rows):
-            best = int(row.argmax())
+            # The likeliest topic of the part, even when "out of scope" is likelier: a
+            # short part ("what's recovery like") reads as small talk on its own.
+            best = max(topics, key=lambda n: row[n])
             topic = self.model.classes[best]
-            if (topic not in self.config["not_topics"] and row[best] >= self.config["part_threshold"]
-                    and topic not in [t for t, _ in found]):
+            if row[best] >= self.config["part_threshold"] and topic not in [t for t, _ in found]:
                 found.append((topic, part))
         if len(found) < 2:
             return

@@ -71,6 +71,13 @@ def test_a_numbered_list_in_one_sentence_is_split_at_its_numbers(nlp):
     assert [p.text for p in asks.asks(doc[:])][-2:] == ["the pain afterwards", "the time off work"]
 
 
+def test_a_sentence_that_announces_its_questions_is_asked(nlp):
+    doc = nlp("my mother has been referred for an operation. the family has two concerns: "
+              "firstly whether she is a candidate, and secondly what the risks are. "
+              "we would appreciate any information.")
+    assert "secondly what the risks are" in asks.question_text(doc)
+
+
 def test_numbers_that_do_not_count_up_are_no_list(nlp):
     doc = nlp("i'm 47 with 2 kids, what does it cost")
     assert [p.text for p in asks.asks(doc[:])][-1] == "what does it cost"
