@@ -138,7 +138,8 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
     report of how the recovery goes ("my toes are still numb, is that normal?") names
     no subject: its words are the surgeon's team's to read, not a gap in the guide."""
     question = [t for clause in asks.question_clauses(doc) for t in clause]
-    if {t.lower_ for t in question} & triage.vocabulary().symptom_words:
+    vocab = triage.vocabulary()
+    if {t.lower_ for t in doc} & vocab.symptom_words:   # a report anywhere in the message
         return
     if guide.names_a_subject(question):
         return

@@ -266,3 +266,13 @@ def test_a_thing_named_before_the_question_is_its_subject_when_the_question_name
     assert [t.text for t in unknown] == ["switched"]
     assert coverage.subject_of(unknown, guide.unknown(list(doc))) == "pacemaker"
     assert coverage.subject_of(unknown) == "switched"
+
+
+def test_a_recovery_report_names_no_subject_even_when_it_asks_in_another_sentence(nlp, guide):
+    from miss_nlp.coverage_check import SUBJECT_ENTITY, decide
+    from miss_nlp.topic_classifier import NOT_TOPICS
+
+    message = _classified(nlp, "the pain came back after my surgery, what could be the reason?",
+                          "after_surgery_concern", 1.0)
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8, unsure_topic_threshold=0.2)
+    assert not [e for e in message.get("entities") or [] if e["entity"] == SUBJECT_ENTITY]
