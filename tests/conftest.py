@@ -20,6 +20,9 @@ SHARED_SERVERS = {"assistant", "secured"}
 EVALUATIONS = {"test_nlu_heldout.py", "test_realworld_heldout.py", "test_triage_blind.py"}
 
 
+# First: pytest-xdist reads the groups in its own hook of the same name, which would
+# otherwise run before this one (it is registered later) and find none.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items) -> None:
     """Groups for pytest-xdist's ``--dist loadgroup`` (`make test` runs two workers).
 

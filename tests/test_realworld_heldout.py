@@ -1,7 +1,7 @@
-"""Real-world-style questions, as served, on the seven real-world files (README, "How well
-it understands"): written blind to the training data; files 1, 3, 5 and 7 never tuned on,
-files 2, 4 and 6 used for development (file 2 since round 5, file 4 since round 7, file 6
-since round 8).
+"""Real-world-style questions, as served, on the ten real-world files (README, "How well
+it understands"): written blind to the training data; files 1, 3, 5, 7 and 10 never tuned
+on, files 2, 4, 6, 8 and 9 used for development (file 2 since round 5, file 4 since round
+7, file 6 since round 8, file 8 since round 9, file 9 since round 10).
 
 The floors catch a regression from what was measured on the final model; they are not
 the issue's targets, which are not reached (README says by how much).
@@ -22,40 +22,44 @@ def share(pair):
     return pair[0] / pair[1]
 
 
-# Measured on the final model of round 9, less about two messages' worth.
+# Measured on the final model of round 10, less about two messages' worth.
 FLOORS = {
-    # measured: 93.6% (176/188), 82.2% (37/45), 70.0% (35/50), 90.9% (30/33)
-    "realworld_heldout.yml": {"one topic": 0.92, "several topics: all answered": 0.77,
-                              "not covered: declined": 0.66, "out of scope: declined": 0.84},
-    # used for development; measured: 94.6% (176/186), 88.9% (48/54), 75.4% (43/57),
-    # 92.1% (35/38)
-    "realworld_heldout_2.yml": {"one topic": 0.93, "several topics: all answered": 0.85,
-                                "not covered: declined": 0.71, "out of scope: declined": 0.86},
-    # measured: 94.2% (179/190), 88.7% (55/62), 68.5% (37/54), 96.8% (30/31)
-    "realworld_heldout_3.yml": {"one topic": 0.93, "several topics: all answered": 0.85,
-                                "not covered: declined": 0.64, "out of scope: declined": 0.90},
-    # used for development since round 7; measured: 94.6% (176/186), 97.2% (35/36),
-    # 82.8% (53/64), 100% (34/34)
-    "realworld_heldout_4.yml": {"one topic": 0.93, "several topics: all answered": 0.91,
-                                "not covered: declined": 0.79, "out of scope: declined": 0.94},
-    # measured: 89.9% (169/188), 76.1% (35/46), 68.1% (49/72), 100% (33/33)
-    "realworld_heldout_5.yml": {"one topic": 0.88, "several topics: all answered": 0.71,
-                                "not covered: declined": 0.65, "out of scope: declined": 0.93},
-    # used for development since round 8; measured: 94.5% (188/199), 67.4% (31/46),
-    # 80.0% (56/70), 97.3% (36/37)
-    "realworld_heldout_6.yml": {"one topic": 0.93, "several topics: all answered": 0.63,
-                                "not covered: declined": 0.77, "out of scope: declined": 0.91},
-    # measured: 90.9% (169/186), 71.7% (33/46), 82.2% (60/73), 100% (37/37)
-    "realworld_heldout_7.yml": {"one topic": 0.89, "several topics: all answered": 0.67,
-                                "not covered: declined": 0.79, "out of scope: declined": 0.94},
-    # scored once at the start of round 9, then used for development; measured:
-    # 92.2% (178/193), 72.3% (34/47), 71.2% (52/73), 97.0% (32/33)
-    "realworld_heldout_8.yml": {"one topic": 0.91, "several topics: all answered": 0.68,
-                                "not covered: declined": 0.68, "out of scope: declined": 0.90},
-    # written blind at the end of round 8, scored at the start of round 9 and on its final
-    # model; measured: 89.6% (173/193), 84.4% (38/45), 84.5% (60/71), 89.5% (34/38)
-    "realworld_heldout_9.yml": {"one topic": 0.88, "several topics: all answered": 0.80,
-                                "not covered: declined": 0.81, "out of scope: declined": 0.84},
+    # measured: 94.7% (178/188), 86.7% (39/45), 70.0% (35/50), 90.9% (30/33)
+    "realworld_heldout.yml": {"one topic": 0.93, "several topics: all answered": 0.82,
+                            "not covered: declined": 0.66, "out of scope: declined": 0.84},
+    # used for development since round 5;
+    # measured: 94.1% (175/186), 90.7% (49/54), 73.7% (42/57), 89.5% (34/38)
+    "realworld_heldout_2.yml": {"one topic": 0.93, "several topics: all answered": 0.87,
+                              "not covered: declined": 0.7, "out of scope: declined": 0.84},
+    # measured: 94.7% (180/190), 93.5% (58/62), 66.7% (36/54), 100% (31/31)
+    "realworld_heldout_3.yml": {"one topic": 0.93, "several topics: all answered": 0.9,
+                              "not covered: declined": 0.62, "out of scope: declined": 0.93},
+    # used for development since round 7;
+    # measured: 95.7% (178/186), 100% (36/36), 84.4% (54/64), 100% (34/34)
+    "realworld_heldout_4.yml": {"one topic": 0.94, "several topics: all answered": 0.94,
+                              "not covered: declined": 0.81, "out of scope: declined": 0.94},
+    # measured: 94.1% (177/188), 82.6% (38/46), 72.2% (52/72), 100% (33/33)
+    "realworld_heldout_5.yml": {"one topic": 0.93, "several topics: all answered": 0.78,
+                              "not covered: declined": 0.69, "out of scope: declined": 0.93},
+    # used for development since round 8;
+    # measured: 94.5% (188/199), 71.7% (33/46), 81.4% (57/70), 100% (37/37)
+    "realworld_heldout_6.yml": {"one topic": 0.93, "several topics: all answered": 0.67,
+                              "not covered: declined": 0.78, "out of scope: declined": 0.94},
+    # measured: 91.9% (171/186), 82.6% (38/46), 83.6% (61/73), 100% (37/37)
+    "realworld_heldout_7.yml": {"one topic": 0.9, "several topics: all answered": 0.78,
+                              "not covered: declined": 0.8, "out of scope: declined": 0.94},
+    # scored once at the start of round 9, then used for development;
+    # measured: 94.8% (183/193), 78.7% (37/47), 72.6% (53/73), 97.0% (32/33)
+    "realworld_heldout_8.yml": {"one topic": 0.93, "several topics: all answered": 0.74,
+                              "not covered: declined": 0.69, "out of scope: declined": 0.9},
+    # scored at the start and end of round 9, then used for development;
+    # measured: 94.8% (183/193), 91.1% (41/45), 83.1% (59/71), 92.1% (35/38)
+    "realworld_heldout_9.yml": {"one topic": 0.93, "several topics: all answered": 0.86,
+                              "not covered: declined": 0.8, "out of scope: declined": 0.86},
+    # written blind at the start of round 10, scored on round 9's model and on
+    # round 10's; measured: 95.2% (180/189), 91.3% (42/46), 88.0% (66/75), 94.4% (34/36)
+    "realworld_heldout_10.yml": {"one topic": 0.94, "several topics: all answered": 0.86,
+                               "not covered: declined": 0.85, "out of scope: declined": 0.88},
 }
 
 
