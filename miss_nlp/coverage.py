@@ -84,32 +84,27 @@ def forms(token) -> Set[str]:
 
 def vocabulary(article_tokens: Iterable, examples: Iterable[Iterable]) -> Dict:
     """The words the guide knows (the article's, the lexicon's, and those of at least
-    ``MIN_EXAMPLES`` topic examples), and its subjects: the article's own content words
-    and the lexicon's words for them, less the words every question uses ("long",
-    "safe") and the names of the operation itself."""
-    known: Set[str] = set()
+    ``MIN_EXAMPLES`` topic examples), the article's own (with the lexicon's, not the
+    examples'), and its subjects: the article's own content words and the lexicon's
+    words for them, less the words every question uses ("long", "safe") and the names
+    of the operation itself."""
+    article: Set[str] = set()
     subjects: Set[str] = set()
     for token in article_tokens:
-        known |= forms(token)
+        article |= forms(token)
     for token in content(article_tokens):
         subjects |= forms(token)
-    counts: Counter = Counter()
-    for example in examples:
-        counts.update({f for t in content(example) for f in forms(t)})
-    known |= {word for word, n in counts.items() if n >= MIN_EXAMPLES}
-    # The conditions the entity ruler tags are what "conditions treated" answers about.
-    known |= {word for term in CONDITIONS for word in term.split()}
-    for word, meaning in LEXICON.items():
-        known.add(word)
-        known.update(meaning.split())
-        if not set(meaning.split()) & OPERATION_NAMES:
-            subjects.add(word)
-    article = set()
-    for token in article_tokens:
-        article |= forms(token)
     for word, meaning in LEXICON.items():
         article.add(word)
         article.update(meaning.split())
+        if not set(meaning.split()) & OPERATION_NAMES:
+            subjects.add(word)
+    counts: Counter = Counter()
+    for example in examples:
+        counts.update({f for t in content(example) for f in forms(t)})
+    known = article | {word for word, n in counts.items() if n >= MIN_EXAMPLES}
+    # The conditions the entity ruler tags are what "conditions treated" answers about.
+    known |= {word for term in CONDITIONS for word in term.split()}
     return {"known": sorted(known), "article": sorted(article),
             "subjects": sorted(subjects - DOMAIN_WORDS - FRAME_WORDS - OPERATION_NAMES)}
 

@@ -122,14 +122,12 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
         return
     if intent == OUT_OF_SCOPE_INTENT and not coverage.about_spine_surgery(doc):
         return
-    context = guide.unknown(list(doc))
-    subject = coverage.subject_of(unknown, context)
     top = {INTENT_NAME_KEY: NOT_COVERED_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
     ranking = [e for e in message.get(INTENT_RANKING_KEY) or []
                if e.get(INTENT_NAME_KEY) != NOT_COVERED_INTENT]
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
-    add_subject(message, coverage.subject_word(unknown, context).idx, subject)
+    add_subject(message, unknown, context=guide.unknown(list(doc)))
 
 
 def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "coverage.Guide") -> None:
@@ -145,12 +143,14 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
         return
     unknown = guide.outside_the_article(question)
     if unknown:
-        context = guide.outside_the_article(list(doc))
-        add_subject(message, coverage.subject_word(unknown, context).idx,
-                    coverage.subject_of(unknown, context))
+        add_subject(message, unknown, context=guide.outside_the_article(list(doc)))
 
 
-def add_subject(message: Message, start: int, subject: Text) -> None:
+def add_subject(message: Message, unknown: List, context: List) -> None:
+    """The subject named from the ``unknown`` words of the question (or, when they only
+    say when or how, from the ``context`` words of the rest of the message)."""
+    subject = coverage.subject_of(unknown, context)
+    start = coverage.subject_word(unknown, context).idx
     entities = list(message.get(ENTITIES) or [])
     entities.append({ENTITY_ATTRIBUTE_TYPE: SUBJECT_ENTITY, ENTITY_ATTRIBUTE_VALUE: subject,
                      ENTITY_ATTRIBUTE_START: start, ENTITY_ATTRIBUTE_END: start + len(subject),
