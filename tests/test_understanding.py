@@ -195,15 +195,27 @@ def _classified(nlp, text, topic, confidence):
     return message
 
 
-@pytest.mark.parametrize("confidence,answered", [(0.95, "recovery_time"), (0.5, "not_covered")])
-def test_one_unknown_word_declines_only_a_topic_the_classifier_is_unsure_of(
-        nlp, guide, confidence, answered):
+def _checked(nlp, guide, text, topic, confidence):
+    """The message after the coverage check, given the classifier's topic and confidence."""
     from miss_nlp.coverage_check import decide
     from miss_nlp.topic_classifier import NOT_TOPICS
 
-    message = _classified(nlp, "can i shower after the surgery?", "recovery_time",
-                          confidence)
+    message = _classified(nlp, text, topic, confidence)
     decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8, unsure_topic_threshold=0.2)
+    return message
+
+
+def _named(message):
+    from miss_nlp.coverage_check import SUBJECT_ENTITY
+
+    return [e["value"] for e in message.get("entities") or [] if e["entity"] == SUBJECT_ENTITY]
+
+
+@pytest.mark.parametrize("confidence,answered", [(0.95, "recovery_time"), (0.5, "not_covered")])
+def test_one_unknown_word_declines_only_a_topic_the_classifier_is_unsure_of(
+        nlp, guide, confidence, answered):
+    message = _checked(nlp, guide, "can i shower after the surgery?", "recovery_time",
+                       confidence)
     assert message.get("intent")["name"] == answered
 
 
@@ -215,12 +227,8 @@ def test_a_word_of_when_or_how_is_not_quoted_as_the_subject(nlp, guide):
 
 
 def test_an_unsure_question_with_an_unknown_word_names_it_instead_of_cant_answer(nlp, guide):
-    from miss_nlp.coverage_check import decide
-    from miss_nlp.topic_classifier import NOT_TOPICS
-
     # "recovery" is a subject the guide covers; unsure, the unknown word is named anyway.
-    message = _classified(nlp, "what should i cook to help my recovery", "recovery_time", 0.1)
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8, unsure_topic_threshold=0.2)
+    message = _checked(nlp, guide, "what should i cook to help my recovery", "recovery_time", 0.1)
     assert message.get("intent")["name"] == "not_covered"
     assert [e["value"] for e in message.get("entities")] == ["cook"]
 
@@ -237,25 +245,17 @@ def test_the_coverage_check_is_unsure_exactly_where_the_fallback_takes_over():
 
 def test_a_recovery_question_names_what_the_article_leaves_out_even_when_examples_use_it(
         nlp, guide):
-    from miss_nlp.coverage_check import SUBJECT_ENTITY, decide
-    from miss_nlp.topic_classifier import NOT_TOPICS
-
     question = "how soon can i sleep on my side after my op"
     assert guide.not_covered(list(nlp(question))) == []   # "sleep" is in three examples
-    message = _classified(nlp, question, "after_surgery_concern", 1.0)
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8, unsure_topic_threshold=0.2)
-    named = [e["value"] for e in message.get("entities") or [] if e["entity"] == SUBJECT_ENTITY]
+    message = _checked(nlp, guide, question, "after_surgery_concern", 1.0)
     assert message.get("intent")["name"] == "after_surgery_concern"
-    assert named == ["sleep"]
+    assert _named(message) == ["sleep"]
 
 
 def test_a_recovery_question_about_a_subject_the_article_covers_names_nothing(nlp, guide):
-    from miss_nlp.coverage_check import SUBJECT_ENTITY, decide
-    from miss_nlp.topic_classifier import NOT_TOPICS
-
-    message = _classified(nlp, "how long is the recovery after my op", "after_surgery_concern", 1.0)
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8, unsure_topic_threshold=0.2)
-    assert not [e for e in message.get("entities") or [] if e["entity"] == SUBJECT_ENTITY]
+    message = _checked(nlp, guide, "how long is the recovery after my op",
+                       "after_surgery_concern", 1.0)
+    assert not _named(message)
 
 
 def test_a_thing_named_before_the_question_is_its_subject_when_the_question_names_none(
@@ -269,10 +269,6 @@ def test_a_thing_named_before_the_question_is_its_subject_when_the_question_name
 
 
 def test_a_recovery_report_names_no_subject_even_when_it_asks_in_another_sentence(nlp, guide):
-    from miss_nlp.coverage_check import SUBJECT_ENTITY, decide
-    from miss_nlp.topic_classifier import NOT_TOPICS
-
-    message = _classified(nlp, "the pain came back after my surgery, what could be the reason?",
-                          "after_surgery_concern", 1.0)
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8, unsure_topic_threshold=0.2)
-    assert not [e for e in message.get("entities") or [] if e["entity"] == SUBJECT_ENTITY]
+    message = _checked(nlp, guide, "the pain came back after my surgery, what could be the reason?",
+                       "after_surgery_concern", 1.0)
+    assert not _named(message)
