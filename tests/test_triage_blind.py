@@ -3,8 +3,9 @@
 The tuning sets were tuned on (tuning 5, once reported as "batch 3", in round 5;
 tuning 6, once "batch 4", in round 6; tunings 7 and 8, once batches 5 and 6, in round 7;
 tunings 9-11, once batches 7-9, in round 8; tuning 12, once batch 11, in round 9;
-tuning 13, once batch 12, in round 10) and train the triage model, so they must stay at
-their targets. The untouched set and batches 10 and 13 were never looked at; their
+tuning 13, once batch 12, in round 10; tuning 14, once batch 13, in round 11) and train
+the triage model, so they must stay at their targets. The untouched set and batch 10 were
+never looked at; their
 figures are printed (README, "Triage"), and the
 floors below only catch a regression from what was measured, they are not targets.
 """
@@ -49,9 +50,3 @@ FLOORS = {
     # measured: 100% (158/158), 100% (72/72), 94.4% (84/89), 98.9% (173/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.92,
                  "ordinary_answered": 0.97},
-    # written blind at the start of round 10, scored on round 9's model (99.4 / 98.5 / 96.7 /
-    # 99.4%) and on round 10's; measured: 99.4% (154/155), 98.5% (67/68), 95.6% (86/90),
-    # 98.3% (171/174)
-    "batch 13": {"acute": 0.98, "crisis_line": 0.95, "after_surgery": 0.93,
-                 "ordinary_answered": 0.97},
-}
