@@ -1,12 +1,12 @@
 """The assistant on real-world-style questions, scored on what the patient gets.
 
-Ten files, each written blind to the training data by a helper who read public
+Eleven files, each written blind to the training data by a helper who read public
 patient questions, before the change they judge, and never edited after
-(tests/nlu/realworld_heldout.yml, realworld_heldout_2.yml ... realworld_heldout_10.yml).
+(tests/nlu/realworld_heldout.yml, realworld_heldout_2.yml ... realworld_heldout_11.yml).
 Files 2, 4, 6, 8, 9 and 10 have since been used for development (their misses were
 read and tuned on: file 2 from round 5, file 4 from round 7, file 6 from round 8, file 8
-from round 9, file 9 from round 10, file 10 from round 11), so files 1, 3, 5 and 7 are
-held out. Each
+from round 9, file 9 from round 10, file 10 from round 11), so files 1, 3, 5, 7 and 11
+are held out. Each
 message expects one or more topics (in the order asked), ``not_covered`` (a subject
 the article does not address, with its ``subject``) or ``out_of_scope``.
 
@@ -45,7 +45,8 @@ HELDOUT_FILES = [PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout.yml",
                  PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_7.yml",
                  PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_8.yml",
                  PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_9.yml",
-                 PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_10.yml"]
+                 PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_10.yml",
+                 PROJECT_ROOT / "tests" / "nlu" / "realworld_heldout_11.yml"]
 REALWORLD = HELDOUT_FILES[0]
 NOT_COVERED_REPLY = "utter_not_covered"
 # The replies that name a subject the guide leaves out, quoted in the patient's words:

@@ -18,9 +18,9 @@ model (tuning 4 is the set first reported as "fresh", tuned on from 2026-11-27; 
 tunings 7 and 8 "batch 5" and "batch 6", which train the triage model from round 7;
 tunings 9-11 "batch 7" to "batch 9", tuned on in round 8; tuning 12 "batch 11", in
 round 9; tuning 13 "batch 12", in round 10; tuning 14 "batch 13", in round 11); the
-untouched part (written with the first tuning part) and batch 10 (written blind at the
-start of round 8) never were, and are reported on their own; their misses are not
-printed.
+untouched part (written with the first tuning part), batch 10 (written blind at the
+start of round 8) and batch 14 (at the start of round 11) never were, and are reported
+on their own; their misses are not printed.
 ``--parts`` scores only the parts named (e.g. only the tuning parts, while tuning).
 """
 import argparse
@@ -43,7 +43,8 @@ TUNING = {f"tuning {n}": TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml"
           for n in range(1, 15)}
 # Never looked at while tuning: the honest figures.
 UNTOUCHED = {"untouched": NLU / "triage_blind_untouched.yml",
-             "batch 10": NLU / "triage_blind_batch_10.yml"}
+             "batch 10": NLU / "triage_blind_batch_10.yml",
+             "batch 14": NLU / "triage_blind_batch_14.yml"}
 PARTS = {**TUNING, **UNTOUCHED}
 EMERGENCY = "utter_emergency"
 AFTER_SURGERY = "utter_after_surgery"
