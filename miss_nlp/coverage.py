@@ -69,7 +69,12 @@ _SUBJECT_ENDS = {"after", "before", "during", "for", "with", "when", "if", "whil
                  "and", "or", "but", "because", "since", "until", "at", "in", "on", "post", "to",
                  # a new clause: "what TESTS do I need", "a special DIET that helps"
                  "do", "does", "did", "is", "are", "can", "will", "should", "would", "that",
-                 "which", "who"}
+                 "which", "who",
+                 # how it is judged: "is NAPROXEN ok"
+                 "ok", "okay", "safe", "fine", "alright", "allowed", "normal", "good", "bad",
+                 "better", "worse",
+                 # when: "a sauna LAST year"
+                 "last", "next", "every", "each", "ago"}
 MAX_SUBJECT_WORDS = 4
 
 
@@ -156,9 +161,19 @@ class Guide:
 
 def about_spine_surgery(tokens: Iterable) -> bool:
     """Whether the message is about spine surgery at all: it names the operation, the
-    spine, or a technique ("TLIF", "keyhole")."""
-    return any(forms(t) & DOMAIN_WORDS or set(LEXICON.get(t.lower_, "").split()) & OPERATION_NAMES
-               for t in tokens)
+    spine, a technique ("TLIF", "keyhole"), or what goes with having one (the hospital,
+    the anaesthetic, the screws, the recovery)."""
+    return any(forms(t) & (DOMAIN_WORDS | SURGERY_CONTEXT)
+               or set(LEXICON.get(t.lower_, "").split()) & OPERATION_NAMES for t in tokens)
+
+
+# Words of having an operation, beside the words of the operation itself.
+SURGERY_CONTEXT = {"hospital", "anaesthetic", "anesthetic", "anaesthesia", "anesthesia",
+                   "screws", "screw", "rods", "rod", "cage", "implant", "implants", "hardware",
+                   "recovery", "recovering", "recover", "healing", "heal", "operative",
+                   "postoperative", "preoperative", "surg", "surgical", "incision", "stitches",
+                   "discharge", "discharged", "admission", "admitted", "ward", "laminectomy",
+                   "decompression", "tlif", "xlif", "acdf"}
 
 
 def subject_of(unknown: Sequence, context: Sequence = ()) -> str:
@@ -169,6 +184,8 @@ def subject_of(unknown: Sequence, context: Sequence = ()) -> str:
     past participle ("SWITCHED off") names nothing when another unknown word is there."""
     first = subject_word(unknown, context)
     doc = first.doc
+    if all(t.i != first.i for t in unknown):
+        return subject(first)   # a thing from the story: "we bought A SAUNA"
     start = first.i
     for _ in range(_MAX_BACK):
         before = doc[start - 1] if start else None
@@ -188,17 +205,31 @@ def subject_of(unknown: Sequence, context: Sequence = ()) -> str:
 def subject_word(unknown: Sequence, context: Sequence = ()):
     """The unknown word the subject is named from (see subject_of). When the question's
     unknown words only say when or how ("does it need to be SWITCHED off?"), a thing
-    named elsewhere in the message ("I have A PACEMAKER") is the subject: an unknown
-    ``context`` word after "a", "my", "the" ..."""
-    named = next((t for t in unknown if not _says_when_or_how(t)), None)
+    named elsewhere in the message ("I have A PACEMAKER") is the subject: the first
+    ``context`` word that is not a word of asking."""
+    named = next((t for t in unknown if not general_word(t)), None)
     if named is not None:
         return named
-    thing = next((t for t in context if t.i > 0 and t.doc[t.i - 1].lower_ in _LEADING
-                  and not _says_when_or_how(t)), None)
-    return thing if thing is not None else unknown[0]
+    thing = next((t for t in context if not general_word(t)), None)
+    return thing if thing is not None else (list(unknown) + list(context))[0]
 
 
-def _says_when_or_how(token) -> bool:
+def general_word(token) -> bool:
+    """A verb or a word of degree that any question uses around its subject ("USE it",
+    "how do I CHECK", "how FAR"), or a word of when or how."""
+    lower, lemma = token.lower_, (token.lemma_ or token.lower_).lower()
+    return lower in _GENERAL or lemma in _GENERAL or says_when_or_how(token)
+
+
+_GENERAL = {"use", "take", "stop", "keep", "get", "make", "do", "have", "try", "start",
+            "wear", "change", "need", "want", "help", "let", "put", "give", "close", "go",
+            "far", "near", "true", "sure", "fine", "avoid", "allow", "bother", "worth",
+            "sign", "apply", "happen", "mean", "tell", "ask", "say", "think", "know",
+            "check", "request", "submit", "tip", "tips", "advice", "practical", "special",
+            "anything", "something", "insist", "pause", "continue", "hold", "skip"}
+
+
+def says_when_or_how(token) -> bool:
     lower = token.lower_
     return lower in _WHEN_WORDS or lower.endswith("ly") or (
         lower.endswith("ed") and not lower.endswith("eed") and len(lower) > 4)

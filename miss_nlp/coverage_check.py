@@ -23,6 +23,8 @@ from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY, NOT_TOPICS
 NOT_COVERED_INTENT = "not_covered"
 SUBJECT_ENTITY = "not_covered_subject"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+# Small talk the fallback turns into "I can't answer that" when the classifier is unsure.
+DECLINED_WHEN_UNSURE = {"contact_clinic", "greet", "goodbye", "thank", "bot_challenge"}
 
 
 @DefaultV1Recipe.register(
@@ -109,18 +111,26 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     if doc is not None and intent == AFTER_SURGERY_INTENT:
         name_the_subject_of_a_recovery_question(message, doc, guide)
         return
-    if doc is None or not intent or (intent in not_topics and intent != OUT_OF_SCOPE_INTENT):
+    unsure = confidence < unsure_topic_threshold
+    # Declined whatever happens here: out of scope, or small talk too unsure to stand.
+    declined = intent == OUT_OF_SCOPE_INTENT or (intent in DECLINED_WHEN_UNSURE and unsure)
+    if doc is None or not intent or (intent in not_topics and not declined):
         return
     if any(e.get(ENTITY_ATTRIBUTE_TYPE) == ASKED_TOPIC_ENTITY for e in message.get(ENTITIES) or []):
         return
-    if intent != OUT_OF_SCOPE_INTENT and confidence >= sure_topic_threshold:
+    if not declined and confidence >= sure_topic_threshold:
         return
     question = [t for clause in asks.question_clauses(doc) for t in clause]
-    unsure = confidence < unsure_topic_threshold
-    unknown = guide.unknown(question) if unsure else guide.not_covered(question)
+    if declined:
+        if not coverage.about_spine_surgery(doc):
+            return
+        # The patient gets a decline either way; naming what they asked about, even
+        # when the question sentence only says "do I stop IT before the surgery?" and
+        # the story names it ("I take Eliquis"), tells them their question was read.
+        unknown = guide.unknown(question) or guide.unknown(list(doc))
+    else:
+        unknown = guide.unknown(question) if unsure else guide.not_covered(question)
     if not unknown:
-        return
-    if intent == OUT_OF_SCOPE_INTENT and not coverage.about_spine_surgery(doc):
         return
     top = {INTENT_NAME_KEY: NOT_COVERED_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
     ranking = [e for e in message.get(INTENT_RANKING_KEY) or []
@@ -139,11 +149,25 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
     vocab = triage.vocabulary()
     if {t.lower_ for t in doc} & vocab.symptom_words:   # a report anywhere in the message
         return
+    context = guide.outside_the_article(list(doc))
+    asked = [t for t in guide.outside_the_article(question) if not coverage.general_word(t)]
     if guide.names_a_subject(question):
-        return
-    unknown = guide.outside_the_article(question)
-    if unknown:
-        add_subject(message, unknown, context=guide.outside_the_article(list(doc)))
+        # "can I take IBUPROFEN while the bone is healing?": a thing the article never
+        # names is still the subject; a word of doing ("walking") beside one is not.
+        asked = [t for t in asked if _a_thing(t)]
+    # "we have a HOT TUB, when is it ok to use it?": the thing is in the story.
+    things = [t for t in context if _a_thing(t) and not coverage.general_word(t)]
+    if asked or things:
+        add_subject(message, asked, context=context if asked else things)
+
+
+def _a_thing(token) -> bool:
+    """A word that reads as the name of a thing ("ibuprofen", "tub"), not as an action
+    ("walking", "closed"). The pipeline has no tagger (no pretrained model can be
+    installed), so this goes by the word's form: a lemma other than the word itself, or
+    its plural, says it is a verb's form ("bought" is "buy")."""
+    lower, lemma = token.lower_, (token.lemma_ or token.lower_).lower()
+    return not lower.endswith(("ing", "ed", "ly")) and lower in (lemma, lemma + "s", lemma + "es")
 
 
 def add_subject(message: Message, unknown: List, context: List) -> None:

@@ -138,6 +138,8 @@ def test_the_crisis_line_is_never_lost_to_a_second_red_flag(acute, text):
     ("the waiting list has taken over my life, how long is recovery?", None),
     ("my foot has felt dead for the last three years, can keyhole surgery help?",
      "leg_weakness"),
+    ("In the event that I got a fever some days after the operation, who should I ring?",
+     "fever"),
 ])
 def test_red_flag_words_in_a_question_are_not_an_emergency(findings, text, kind):
     found = findings(text)
@@ -159,6 +161,8 @@ def test_red_flag_words_in_a_question_are_not_an_emergency(findings, text, kind)
     "now that I have screws in my back, is it safe to have dental work done?",
     "I underwent a laminectomy in May, is it acceptable to go swimming now?",
     "my jeans keep rubbing on the scar, should I cover it with something?",
+    "I had keyhole surgery in March and want to get back to tennis, any advice?",
+    "had a microdiscectomy in june. how long should I avoid sitting at my desk?",
 ])
 def test_own_recovery_is_recognised(nlp, text):
     tokens = triage.tokens_of(nlp(text.lower()))

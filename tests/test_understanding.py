@@ -272,3 +272,35 @@ def test_a_recovery_report_names_no_subject_even_when_it_asks_in_another_sentenc
     message = _checked(nlp, guide, "the pain came back after my surgery, what could be the reason?",
                        "after_surgery_concern", 1.0)
     assert not _named(message)
+
+
+def test_a_declined_question_about_surgery_names_the_thing_its_story_asks_about(nlp, guide):
+    message = _checked(nlp, guide, "I'm on Xarelto for my heart. Do I have to pause it before "
+                       "the surgery?", "out_of_scope", 0.45)
+    assert message.get("intent")["name"] == "not_covered"
+    assert _named(message) == ["Xarelto"]
+
+
+def test_a_question_that_is_not_about_surgery_keeps_its_plain_decline(nlp, guide):
+    message = _checked(nlp, guide, "any tips for a lasagne without cheese?", "out_of_scope", 0.6)
+    assert message.get("intent")["name"] == "out_of_scope"
+    assert not _named(message)
+
+
+def test_unsure_small_talk_about_the_day_of_surgery_names_its_subject(nlp, guide):
+    message = _checked(nlp, guide, "can I keep my earrings in during the operation?",
+                       "contact_clinic", 0.15)
+    assert message.get("intent")["name"] == "not_covered"
+    assert _named(message) == ["earrings"]
+
+
+def test_a_recovery_question_names_the_medicine_beside_a_subject_the_guide_covers(nlp, guide):
+    message = _checked(nlp, guide, "is naproxen ok while the bone is healing after my fusion?",
+                       "after_surgery_concern", 1.0)
+    assert _named(message) == ["naproxen"]
+
+
+def test_a_recovery_question_about_it_names_the_thing_from_the_story(nlp, guide):
+    message = _checked(nlp, guide, "we bought a sauna last year. after my op, when can I use it?",
+                       "after_surgery_concern", 1.0)
+    assert _named(message) == ["sauna"]

@@ -76,7 +76,7 @@ def _a_fear(lowers: Sequence[str], first: int, start: int, end: int, vocab: Voca
             continue
         between = set(lowers[w + 1:end])
         return bool(between & {"about", "of"}) and not between & (
-            _INTENT | vocab.persons | vocab.intent_words - {"of", "about"})
+            _INTENT | vocab.persons | vocab.intent_words - {"of", "about", "to"})
     return False
 
 
