@@ -168,10 +168,10 @@ def about_spine_surgery(tokens: Iterable) -> bool:
 
 
 # Words of having an operation, beside the words of the operation itself.
+# Not "recovery" or "healing": "how long is the recovery from a hip replacement?" is not.
 SURGERY_CONTEXT = {"hospital", "anaesthetic", "anesthetic", "anaesthesia", "anesthesia",
                    "screws", "screw", "rods", "rod", "cage", "implant", "implants", "hardware",
-                   "recovery", "recovering", "recover", "healing", "heal", "operative",
-                   "postoperative", "preoperative", "surg", "surgical", "incision", "stitches",
+                   "operative", "postoperative", "preoperative", "surg", "surgical", "incision", "stitches",
                    "discharge", "discharged", "admission", "admitted", "ward", "laminectomy",
                    "decompression", "tlif", "xlif", "acdf"}
 
@@ -212,6 +212,10 @@ def subject_word(unknown: Sequence, context: Sequence = ()):
         return named
     thing = next((t for t in context if not general_word(t)), None)
     return thing if thing is not None else (list(unknown) + list(context))[0]
+
+
+def after_a_determiner(token) -> bool:
+    return token.i > 0 and token.doc[token.i - 1].lower_ in _LEADING
 
 
 def general_word(token) -> bool:

@@ -155,8 +155,10 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
         # "can I take IBUPROFEN while the bone is healing?": a thing the article never
         # names is still the subject; a word of doing ("walking") beside one is not.
         asked = [t for t in asked if _a_thing(t)]
-    # "we have a HOT TUB, when is it ok to use it?": the thing is in the story.
-    things = [t for t in context if _a_thing(t) and not coverage.general_word(t)]
+    # "we have a HOT TUB, when is it ok to use it?": the thing is in the story, named
+    # with "a", "my", "the" ... (not "I still can't POO properly": a report).
+    things = [t for t in context if _a_thing(t) and not coverage.general_word(t)
+              and coverage.after_a_determiner(t)]
     if asked or things:
         add_subject(message, asked, context=context if asked else things)
 

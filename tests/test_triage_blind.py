@@ -50,3 +50,4 @@ FLOORS = {
     # measured: 100% (158/158), 100% (72/72), 94.4% (84/89), 98.9% (173/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.92,
                  "ordinary_answered": 0.97},
+}
