@@ -165,6 +165,7 @@ def test_red_flag_words_in_a_question_are_not_an_emergency(findings, text, kind)
     "had a microdiscectomy in june. how long should I avoid sitting at my desk?",
     "me operaron la columna en marzo y todavía siento hormigueo en el pie, es normal?",
     "desde la cirugía me duele la cicatriz al dormir de lado",
+    "mi esposo se operó de la columna el mes pasado, ¿ya puede manejar?",
 ])
 def test_own_recovery_is_recognised(nlp, text):
     tokens = triage.tokens_of(nlp(text.lower()))
