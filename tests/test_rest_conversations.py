@@ -141,6 +141,14 @@ def test_a_question_that_uses_red_flag_words_is_answered_not_alarmed(chat, messa
         assert replies[0]["text"].startswith(rendered(topic)[0])
 
 
+@pytest.mark.parametrize("message", ["hey there, got a question for you",
+                                     "hiya, can I ask something quick?"])
+def test_a_greeting_with_a_question_to_come_is_greeted_not_alarmed(chat, message):
+    replies = chat.say(message)
+    assert replies and "acute" not in triage_marks(replies)
+    assert replies[0]["text"].startswith(rendered("utter_greet")[0][:20])
+
+
 def test_a_mentioned_red_flag_adds_one_sentence_on_urgent_care(chat):
     from miss_nlp.triage import when_mentioned
 

@@ -20,8 +20,9 @@ AFTER_SURGERY = "after_surgery"
 ORDINARY = "ordinary"
 SECTIONS = (ACUTE, AFTER_SURGERY, ORDINARY)
 INTENT_CLASSES = {"emergency": ACUTE, "after_surgery_concern": AFTER_SURGERY}
-# Greetings and thanks say nothing either way; a typed-out button payload is not a phrasing.
-LEFT_OUT_INTENTS = {"greet", "goodbye", "thank", "bot_challenge", "message_too_long"}
+# Greetings and thanks are ordinary (left out, "hi i have a question" read as an
+# emergency); the guard's payload for a long message is not a phrasing.
+LEFT_OUT_INTENTS = {"message_too_long"}
 # A long story is read by its opening and its end, so that a 100,000-character message
 # costs the model no more than a long SMS; the rules read all of it.
 HEAD_CHARS = TAIL_CHARS = 1500
