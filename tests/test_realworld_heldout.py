@@ -1,5 +1,5 @@
 """Real-world-style questions, as served, on the ten real-world files (README, "How well
-it understands"): written blind to the training data; files 1, 3, 5 and 7 never tuned on,
+it understands"): written blind to the training data; files 1, 3, 5, 7 and 11 never tuned on,
 files 2, 4, 6, 8, 9 and 10 used for development (file 2 since round 5, file 4 since round
 7, file 6 since round 8, file 8 since round 9, file 9 since round 10, file 10 since round
 11).
@@ -23,44 +23,50 @@ def share(pair):
     return pair[0] / pair[1]
 
 
-# Measured on the final model of round 10, less about two messages' worth.
+# Measured on the final model of round 11, less about two messages' worth.
 FLOORS = {
-    # measured: 94.7% (178/188), 86.7% (39/45), 70.0% (35/50), 90.9% (30/33)
-    "realworld_heldout.yml": {"one topic": 0.93, "several topics: all answered": 0.82,
-                            "not covered: declined": 0.66, "out of scope: declined": 0.84},
+    # measured: 93.6% (176/188), 86.7% (39/45), 72.0% (36/50), 90.9% (30/33)
+    "realworld_heldout.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
+                            "not covered: declined": 0.68, "out of scope: declined": 0.84},
     # used for development since round 5;
-    # measured: 94.1% (175/186), 90.7% (49/54), 73.7% (42/57), 89.5% (34/38)
-    "realworld_heldout_2.yml": {"one topic": 0.93, "several topics: all answered": 0.87,
-                              "not covered: declined": 0.7, "out of scope: declined": 0.84},
-    # measured: 94.7% (180/190), 93.5% (58/62), 66.7% (36/54), 100% (31/31)
+    # measured: 94.1% (175/186), 94.4% (51/54), 70.2% (40/57), 89.5% (34/38)
+    "realworld_heldout_2.yml": {"one topic": 0.93, "several topics: all answered": 0.9,
+                              "not covered: declined": 0.66, "out of scope: declined": 0.84},
+    # measured: 94.7% (180/190), 93.5% (58/62), 63.0% (34/54), 100% (31/31)
     "realworld_heldout_3.yml": {"one topic": 0.93, "several topics: all answered": 0.9,
-                              "not covered: declined": 0.62, "out of scope: declined": 0.93},
+                              "not covered: declined": 0.59, "out of scope: declined": 0.93},
     # used for development since round 7;
-    # measured: 95.7% (178/186), 100% (36/36), 84.4% (54/64), 100% (34/34)
+    # measured: 96.2% (179/186), 100% (36/36), 84.4% (54/64), 100% (34/34)
     "realworld_heldout_4.yml": {"one topic": 0.94, "several topics: all answered": 0.94,
                               "not covered: declined": 0.81, "out of scope: declined": 0.94},
-    # measured: 94.1% (177/188), 82.6% (38/46), 72.2% (52/72), 100% (33/33)
-    "realworld_heldout_5.yml": {"one topic": 0.93, "several topics: all answered": 0.78,
+    # measured: 93.6% (176/188), 80.4% (37/46), 72.2% (52/72), 100% (33/33)
+    "realworld_heldout_5.yml": {"one topic": 0.92, "several topics: all answered": 0.76,
                               "not covered: declined": 0.69, "out of scope: declined": 0.93},
     # used for development since round 8;
-    # measured: 94.5% (188/199), 71.7% (33/46), 81.4% (57/70), 100% (37/37)
+    # measured: 94.5% (188/199), 71.7% (33/46), 80.0% (56/70), 100% (37/37)
     "realworld_heldout_6.yml": {"one topic": 0.93, "several topics: all answered": 0.67,
-                              "not covered: declined": 0.78, "out of scope: declined": 0.94},
-    # measured: 91.9% (171/186), 82.6% (38/46), 83.6% (61/73), 100% (37/37)
-    "realworld_heldout_7.yml": {"one topic": 0.9, "several topics: all answered": 0.78,
+                              "not covered: declined": 0.77, "out of scope: declined": 0.94},
+    # measured: 92.5% (172/186), 82.6% (38/46), 83.6% (61/73), 100% (37/37)
+    "realworld_heldout_7.yml": {"one topic": 0.91, "several topics: all answered": 0.78,
                               "not covered: declined": 0.8, "out of scope: declined": 0.94},
     # scored once at the start of round 9, then used for development;
-    # measured: 94.8% (183/193), 78.7% (37/47), 72.6% (53/73), 97.0% (32/33)
-    "realworld_heldout_8.yml": {"one topic": 0.93, "several topics: all answered": 0.74,
+    # measured: 95.9% (185/193), 78.7% (37/47), 72.6% (53/73), 97.0% (32/33)
+    "realworld_heldout_8.yml": {"one topic": 0.94, "several topics: all answered": 0.74,
                               "not covered: declined": 0.69, "out of scope: declined": 0.9},
     # scored at the start and end of round 9, then used for development;
-    # measured: 94.8% (183/193), 91.1% (41/45), 83.1% (59/71), 92.1% (35/38)
-    "realworld_heldout_9.yml": {"one topic": 0.93, "several topics: all answered": 0.86,
+    # measured: 94.3% (182/193), 88.9% (40/45), 83.1% (59/71), 92.1% (35/38)
+    "realworld_heldout_9.yml": {"one topic": 0.93, "several topics: all answered": 0.84,
                               "not covered: declined": 0.8, "out of scope: declined": 0.86},
     # written blind at the start of round 10, scored on round 9's model and on
-    # round 10's, then used for development; measured: 95.2% (180/189), 91.3% (42/46), 88.0% (66/75), 94.4% (34/36)
+    # round 10's, then used for development;
+    # measured: 95.8% (181/189), 91.3% (42/46), 88.0% (66/75), 94.4% (34/36)
     "realworld_heldout_10.yml": {"one topic": 0.94, "several topics: all answered": 0.86,
                                "not covered: declined": 0.85, "out of scope: declined": 0.88},
+    # written blind at the start of round 11, scored on round 10's model (93.5 / 88.9 /
+    # 82.2 / 94.4%) and twice on round 11's (the second after a triage-model change);
+    # measured: 94.0% (173/184), 91.1% (41/45), 82.2% (60/73), 97.2% (35/36)
+    "realworld_heldout_11.yml": {"one topic": 0.92, "several topics: all answered": 0.86,
+                               "not covered: declined": 0.79, "out of scope: declined": 0.91},
 }
 
 
