@@ -29,7 +29,9 @@ _PHRASE_LISTS = (("phrases", "Phrases"),
                  ("always_acute", "Phrases urgent even inside a question"),
                  ("other_languages", "In other languages (urgent wherever they appear)"),
                  ("plans", "A plan (urgent with a word of suicide or despair)"),
-                 ("despair", "Despair (urgent with a plan)"))
+                 ("despair", "Despair (urgent with a plan)"),
+                 ("farewells", "A farewell (a plan, unless the message thanks us)"),
+                 ("thanks", "Thanks that make a farewell a plain goodbye"))
 
 
 def render(path: Path = RED_FLAGS_FILE) -> str:

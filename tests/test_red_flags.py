@@ -200,6 +200,12 @@ def test_red_flags_in_everyday_words_are_acute(acute, text, kind):
     assert kind in acute(text)
 
 
+def test_a_farewell_beside_despair_is_a_crisis_but_not_one_that_thanks_us(acute):
+    assert acute("no hope for my back anymore. goodbye") == [triage.CRISIS]
+    assert acute("right, I'm done, thanks for the help. goodbye!") == []
+    assert acute("goodbye for now, see you at my appointment") == []
+
+
 def test_window_keeps_far_apart_words_from_alerting(acute):
     far = ("my bladder surgery years ago went fine and the nurses were lovely and kind "
            "and helpful and I never had any trouble")

@@ -115,7 +115,9 @@ def _read_the_whole_message(lowers: Sequence[str], vocab: Vocabulary, result: Fi
     if contains(lowers, vocab.self_disclosure):
         for finding in result.found:
             finding.tier = ACUTE
-    if CRISIS in result.kinds(ACUTE) or not contains(lowers, vocab.crisis_plans):
+    farewell = (contains(lowers, vocab.crisis_farewells)
+                and not contains(lowers, vocab.crisis_thanks))
+    if CRISIS in result.kinds(ACUTE) or not (contains(lowers, vocab.crisis_plans) or farewell):
         return
     if CRISIS in result.kinds(MENTIONED) or contains(lowers, vocab.crisis_despair):
         result.found.append(Finding(CRISIS, 0, len(lowers), ACUTE))

@@ -92,6 +92,8 @@ class Vocabulary:
         crisis = (data.get("kinds") or {}).get(CRISIS) or {}
         self.crisis_plans = [tuple(words_of(p)) for p in crisis.get("plans") or []]
         self.crisis_despair = [tuple(words_of(p)) for p in crisis.get("despair") or []]
+        self.crisis_farewells = [tuple(words_of(p)) for p in crisis.get("farewells") or []]
+        self.crisis_thanks = [tuple(words_of(p)) for p in crisis.get("thanks") or []]
         self.help_verbs = words("help_verbs")
         self.treatments = words("treatments")
         self.modals = words("modals")
