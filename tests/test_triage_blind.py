@@ -51,7 +51,8 @@ FLOORS = {
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.93,
                  "ordinary_answered": 0.97},
     # written blind at the start of round 11, scored on round 10's model (99.4 / 100 / 100
-    # / 98.8%) and twice on round 11's (the second after a triage-model change);
+    # / 98.8%) and three times on round 11's (after its changes, after the triage
+    # model learned greetings, after a farewell rule);
     # measured: 99.4% (160/161), 100% (64/64), 100% (87/87), 98.8% (158/160)
     "batch 14": {"acute": 0.98, "crisis_line": 0.96, "after_surgery": 0.97,
                  "ordinary_answered": 0.97},
