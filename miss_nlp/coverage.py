@@ -162,7 +162,7 @@ class Guide:
 def about_spine_surgery(tokens: Iterable) -> bool:
     """Whether the message is about spine surgery at all: it names the operation, the
     spine, a technique ("TLIF", "keyhole"), or what goes with having one (the hospital,
-    the anaesthetic, the screws, the recovery)."""
+    the anaesthetic, the screws)."""
     return any(forms(t) & (DOMAIN_WORDS | SURGERY_CONTEXT)
                or set(LEXICON.get(t.lower_, "").split()) & OPERATION_NAMES for t in tokens)
 
@@ -171,9 +171,9 @@ def about_spine_surgery(tokens: Iterable) -> bool:
 # Not "recovery" or "healing": "how long is the recovery from a hip replacement?" is not.
 SURGERY_CONTEXT = {"hospital", "anaesthetic", "anesthetic", "anaesthesia", "anesthesia",
                    "screws", "screw", "rods", "rod", "cage", "implant", "implants", "hardware",
-                   "operative", "postoperative", "preoperative", "surg", "surgical", "incision", "stitches",
-                   "discharge", "discharged", "admission", "admitted", "ward", "laminectomy",
-                   "decompression", "tlif", "xlif", "acdf"}
+                   "operative", "postoperative", "preoperative", "surg", "surgical",
+                   "stitches", "discharge", "discharged", "admission", "admitted", "ward",
+                   "laminectomy", "decompression", "tlif", "xlif", "acdf"}
 
 
 def subject_of(unknown: Sequence, context: Sequence = ()) -> str:
@@ -216,6 +216,15 @@ def subject_word(unknown: Sequence, context: Sequence = ()):
 
 def after_a_determiner(token) -> bool:
     return token.i > 0 and token.doc[token.i - 1].lower_ in _LEADING
+
+
+def names_a_thing(token) -> bool:
+    """A word that reads as the name of a thing ("ibuprofen", "tub"), not as an action
+    ("walking", "closed"). The pipeline has no tagger (no pretrained model can be
+    installed), so this goes by the word's form: a lemma other than the word itself, or
+    its plural, says it is a verb's form ("bought" is "buy")."""
+    lower, lemma = token.lower_, (token.lemma_ or token.lower_).lower()
+    return not lower.endswith(("ing", "ed", "ly")) and lower in (lemma, lemma + "s", lemma + "es")
 
 
 def general_word(token) -> bool:

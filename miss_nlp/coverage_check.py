@@ -154,22 +154,13 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
     if guide.names_a_subject(question):
         # "can I take IBUPROFEN while the bone is healing?": a thing the article never
         # names is still the subject; a word of doing ("walking") beside one is not.
-        asked = [t for t in asked if _a_thing(t)]
+        asked = [t for t in asked if coverage.names_a_thing(t)]
     # "we have a HOT TUB, when is it ok to use it?": the thing is in the story, named
     # with "a", "my", "the" ... (not "I still can't POO properly": a report).
-    things = [t for t in context if _a_thing(t) and not coverage.general_word(t)
+    things = [t for t in context if coverage.names_a_thing(t) and not coverage.general_word(t)
               and coverage.after_a_determiner(t)]
     if asked or things:
         add_subject(message, asked, context=context if asked else things)
-
-
-def _a_thing(token) -> bool:
-    """A word that reads as the name of a thing ("ibuprofen", "tub"), not as an action
-    ("walking", "closed"). The pipeline has no tagger (no pretrained model can be
-    installed), so this goes by the word's form: a lemma other than the word itself, or
-    its plural, says it is a verb's form ("bought" is "buy")."""
-    lower, lemma = token.lower_, (token.lemma_ or token.lower_).lower()
-    return not lower.endswith(("ing", "ed", "ly")) and lower in (lemma, lemma + "s", lemma + "es")
 
 
 def add_subject(message: Message, unknown: List, context: List) -> None:
