@@ -3,9 +3,9 @@
 The tuning sets were tuned on (tuning 5, once reported as "batch 3", in round 5;
 tuning 6, once "batch 4", in round 6; tunings 7 and 8, once batches 5 and 6, in round 7;
 tunings 9-11, once batches 7-9, in round 8; tuning 12, once batch 11, in round 9;
-tuning 13, once batch 12, in round 10; tuning 14, once batch 13, in round 11) and train
-the triage model, so they must stay at their targets. The untouched set and batches 10
-and 14 were never looked at; their
+tuning 13, once batch 12, in round 10; tuning 14, once batch 13, in round 11; tuning 15,
+once batch 14, in round 12) and train the triage model, so they must stay at their
+targets. The untouched set and batches 10 and 15 were never looked at; their
 figures are printed (README, "Triage"), and the
 floors below only catch a regression from what was measured, they are not targets.
 """
@@ -49,11 +49,5 @@ FLOORS = {
     # rounds 9-11;
     # measured: 100% (158/158), 100% (72/72), 95.5% (85/89), 98.9% (173/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.93,
-                 "ordinary_answered": 0.97},
-    # written blind at the start of round 11, scored on round 10's model (99.4 / 100 / 100
-    # / 98.8%) and three times on round 11's (after its changes, after the triage
-    # model learned greetings, after a farewell rule);
-    # measured: 99.4% (160/161), 100% (64/64), 100% (87/87), 98.8% (158/160)
-    "batch 14": {"acute": 0.98, "crisis_line": 0.96, "after_surgery": 0.97,
                  "ordinary_answered": 0.97},
 }
