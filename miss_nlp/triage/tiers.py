@@ -10,6 +10,7 @@ ACUTE = "acute"
 MENTIONED = "mentioned"
 _FEELING = {"feel", "feels", "feeling", "felt", "like"}
 _INTENT = {"going", "gonna", "will", "'ll", "ll", "might", "want", "plan"}
+_MAY_HAPPEN = {"can", "may", "might", "could"}
 
 
 def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
@@ -40,6 +41,8 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
         return MENTIONED  # "people with chronic pain are more likely to think about suicide"
     if not even_in_questions and _a_fear(lowers, first, start, end, vocab):
         return MENTIONED
+    if not now and _people_can(lowers, clause_start, start, end, vocab):
+        return MENTIONED
     if any(k.statement_is_always_acute for k in specs) or even_in_questions:
         return MENTIONED if _negated(lowers, members, clause_start, vocab, reach=2,
                                      allowed_between=vocab.intent_words) else ACUTE
@@ -66,6 +69,18 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
             lowers[p] in vocab.uncertain_modals for p in range(max(clause_start, start - 2), start)):
         return MENTIONED
     return ACUTE
+
+
+def _people_can(lowers: Sequence[str], clause_start: int, start: int, end: int,
+                vocab: Vocabulary) -> bool:
+    """"people CAN get depressed or even suicidal after a failed operation": what may
+    happen to people in general, with nobody named from the modal to the end of the red
+    flag (but "everyone WOULD be better off without ME" is about the writer)."""
+    for m in range(start - 1, max(clause_start, start - 6) - 1, -1):
+        if lowers[m] in _MAY_HAPPEN:
+            return (m > clause_start and not set(lowers[m:end]) & vocab.persons
+                    and lowers[m - 1] in vocab.general_subjects - {"heard", "read"})
+    return False
 
 
 def _a_fear(lowers: Sequence[str], first: int, start: int, end: int, vocab: Vocabulary) -> bool:
