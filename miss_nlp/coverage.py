@@ -69,7 +69,7 @@ _SUBJECT_ENDS = {"after", "before", "during", "for", "with", "when", "if", "whil
                  "and", "or", "but", "because", "since", "until", "at", "in", "on", "post", "to",
                  # a new clause: "what TESTS do I need", "a special DIET that helps"
                  "do", "does", "did", "is", "are", "can", "will", "should", "would", "that",
-                 "which", "who",
+                 "which", "who", "ever", "need", "needs", "have", "has", "be", "get", "gets",
                  # how it is judged: "is NAPROXEN ok"
                  "ok", "okay", "safe", "fine", "alright", "allowed", "normal", "good", "bad",
                  "better", "worse",
@@ -239,12 +239,13 @@ _GENERAL = {"use", "take", "stop", "keep", "get", "make", "do", "have", "try", "
             "far", "near", "true", "sure", "fine", "avoid", "allow", "bother", "worth",
             "sign", "apply", "happen", "mean", "tell", "ask", "say", "think", "know",
             "check", "request", "submit", "tip", "tips", "advice", "practical", "special",
-            "anything", "something", "insist", "pause", "continue", "hold", "skip"}
+            "anything", "something", "insist", "pause", "continue", "hold", "skip",
+            "reason", "cause"}
 
 
 def says_when_or_how(token) -> bool:
     lower = token.lower_
-    return lower in _WHEN_WORDS or lower.endswith("ly") or (
+    return lower in _WHEN_WORDS or (lower.endswith("ly") and len(lower) > 4) or (
         lower.endswith("ed") and not lower.endswith("eed") and len(lower) > 4)
 
 

@@ -128,8 +128,13 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
         # when the question sentence only says "do I stop IT before the surgery?" and
         # the story names it ("I take Eliquis"), tells them their question was read.
         unknown = guide.unknown(question) or guide.unknown(list(doc))
+    elif unsure:
+        # Declined either way: a word the article never uses, even one the topic examples
+        # know ("do the SCREWS ever come out"), tells the patient what was not covered.
+        unknown = guide.unknown(question) or [
+            t for t in guide.outside_the_article(question) if not coverage.general_word(t)]
     else:
-        unknown = guide.unknown(question) if unsure else guide.not_covered(question)
+        unknown = guide.not_covered(question)
     if not unknown:
         return
     top = {INTENT_NAME_KEY: NOT_COVERED_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
@@ -148,6 +153,12 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
     question = [t for clause in asks.question_clauses(doc) for t in clause]
     vocab = triage.vocabulary()
     if {t.lower_ for t in doc} & vocab.symptom_words:   # a report anywhere in the message
+        # ... unless the question names a thing the guide has no word for at all ("do I
+        # have to wear those tight STOCKINGS?", "can I put BIO OIL on my itchy scar?").
+        things = [t for t in guide.unknown(question)
+                  if coverage.names_a_thing(t) and not coverage.general_word(t)]
+        if things:
+            add_subject(message, things, context=[])
         return
     context = guide.outside_the_article(list(doc))
     asked = [t for t in guide.outside_the_article(question) if not coverage.general_word(t)]

@@ -255,6 +255,31 @@ def test_a_subject_the_guide_does_not_cover_is_named_and_sent_to_the_clinic(chat
     assert clinic()["clinic_phone"] in reply and "provider" in reply
 
 
+@pytest.mark.parametrize("message,subject", [
+    # A word every topic example knows is still one the article never uses; the question
+    # would be declined anyway, so it is named.
+    ("Will the titanium plates ever need taking out again?", "titanium plates"),
+])
+def test_an_unsure_question_is_declined_naming_what_the_article_never_mentions(chat, message,
+                                                                               subject):
+    reply = chat.say(message)[0]["text"]
+    assert reply.startswith("Our patient guide doesn't cover that")
+    assert f'("{subject}")' in reply
+
+
+@pytest.mark.parametrize("message,subject", [
+    ("My op was ten days ago. Is it safe to fly yet?", "fly"),
+    # A report ("itches") beside a thing the guide has no word for.
+    ("My scar itches like mad since the op, can I rub bio oil on it?", "bio oil"),
+])
+def test_a_recovery_question_names_its_subject_and_sends_the_patient_to_the_surgeon(
+        chat, message, subject):
+    reply = chat.say(message)[0]["text"]
+    quoted = reply.split('("', 1)[1].split('")', 1)[0]
+    assert subject in quoted
+    assert clinic()["clinic_phone"] in reply
+
+
 def test_the_question_at_the_end_of_a_story_decides_the_answer(chat):
     story = ("I'm 58 and have had sciatica down my left leg for two years. Physio helped for "
              "a while, then it came back. My GP finally sent me to a spine surgeon last month. "

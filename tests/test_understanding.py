@@ -304,3 +304,14 @@ def test_a_recovery_question_about_it_names_the_thing_from_the_story(nlp, guide)
     message = _checked(nlp, guide, "we bought a sauna last year. after my op, when can I use it?",
                        "after_surgery_concern", 1.0)
     assert _named(message) == ["sauna"]
+
+
+def test_a_short_word_ending_in_ly_is_not_an_adverb(nlp):
+    fly, shortly = nlp("fly shortly")
+    assert not coverage.says_when_or_how(fly)
+    assert coverage.says_when_or_how(shortly)
+
+
+def test_the_named_subject_ends_where_the_question_goes_on(nlp):
+    doc = nlp("will the titanium plates ever need taking out")
+    assert coverage.subject(doc[2]) == "titanium plates"
