@@ -38,6 +38,9 @@ _OR_BEFORE = {"would", "should", "is", "are", "do", "does", "can", "could", "wil
               "how", "which", "when", "where", "why", "who"}
 
 
+_TRAILING_QUESTION = {"how", "when", "what", "where", "why", "which"}
+
+
 def sentences(doc, end: Optional[int] = None) -> List:
     """The sentences that hold words (a doc without sentence boundaries is one), up to
     ``end``: by default, a closing at the end of a letter."""
@@ -74,6 +77,9 @@ def is_question(span) -> bool:
         return True
     opening = next((w for w in words if w not in _FILLERS), "")
     if opening in QUESTION_OPENERS:
+        return True
+    # A question word at the end: "and full recovery HOW LONG", "the cost WHAT".
+    if set([w for w in words if w.isalpha()][-2:]) & _TRAILING_QUESTION:
         return True
     joined = " " + " ".join(words) + " "
     return any(f" {' '.join(phrase)} " in joined for phrase in ASKING)

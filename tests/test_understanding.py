@@ -315,3 +315,9 @@ def test_a_short_word_ending_in_ly_is_not_an_adverb(nlp):
 def test_the_named_subject_ends_where_the_question_goes_on(nlp):
     doc = nlp("will the titanium plates ever need taking out")
     assert coverage.subject(doc[2]) == "titanium plates"
+
+
+def test_a_sentence_that_ends_with_its_question_word_asks(nlp):
+    doc = nlp("same day discharge? and full recovery how long")
+    assert [s.text for s in asks.question_spans(doc)] == ["same day discharge?",
+                                                           "and full recovery how long"]
