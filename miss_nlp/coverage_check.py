@@ -17,14 +17,17 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from miss_config.knowledge import ARTICLE_FILE, article_text
 from miss_nlp import asks, coverage, triage
-from miss_nlp.components import AFTER_SURGERY_INTENT
+from miss_nlp.components import AFTER_SURGERY_INTENT, EMERGENCY_INTENT
 from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY, NOT_TOPICS
 
 NOT_COVERED_INTENT = "not_covered"
 SUBJECT_ENTITY = "not_covered_subject"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
-# Small talk the fallback turns into "I can't answer that" when the classifier is unsure.
-DECLINED_WHEN_UNSURE = {"contact_clinic", "greet", "goodbye", "thank", "bot_challenge"}
+# Small talk (greetings, thanks, "call the clinic"), which the fallback turns into "I
+# can't answer that" when the classifier is unsure: every intent that is not a topic, a
+# triage decision or a decline.
+DECLINED_WHEN_UNSURE = set(NOT_TOPICS) - {EMERGENCY_INTENT, AFTER_SURGERY_INTENT,
+                                          OUT_OF_SCOPE_INTENT, NOT_COVERED_INTENT}
 
 
 @DefaultV1Recipe.register(
@@ -111,6 +114,14 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     if doc is not None and intent == AFTER_SURGERY_INTENT:
         name_the_subject_of_a_recovery_question(message, doc, guide)
         return
+    if doc is not None and intent == NOT_COVERED_INTENT:
+        # The classifier learned the question as one the guide does not cover: name what
+        # it asks about when its words say.
+        question = [t for clause in asks.question_clauses(doc) for t in clause]
+        unknown = guide.unknown(question) or _outside_the_article(question, guide)
+        if unknown:
+            add_subject(message, unknown, context=guide.unknown(list(doc)))
+        return
     unsure = confidence < unsure_topic_threshold
     # Declined whatever happens here: out of scope, or small talk too unsure to stand.
     declined = intent == OUT_OF_SCOPE_INTENT or (intent in DECLINED_WHEN_UNSURE and unsure)
@@ -131,8 +142,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     elif unsure:
         # Declined either way: a word the article never uses, even one the topic examples
         # know ("do the SCREWS ever come out"), tells the patient what was not covered.
-        unknown = guide.unknown(question) or [
-            t for t in guide.outside_the_article(question) if not coverage.general_word(t)]
+        unknown = guide.unknown(question) or _outside_the_article(question, guide)
     else:
         unknown = guide.not_covered(question)
     if not unknown:
@@ -143,6 +153,10 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
     add_subject(message, unknown, context=guide.unknown(list(doc)))
+
+
+def _outside_the_article(question: List, guide: "coverage.Guide") -> List:
+    return [t for t in guide.outside_the_article(question) if not coverage.general_word(t)]
 
 
 def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "coverage.Guide") -> None:
