@@ -23,7 +23,7 @@ def share(pair):
     return pair[0] / pair[1]
 
 
-# Measured on the final model of round 11, less about two messages' worth.
+# Measured on the final model of round 12, less about two messages' worth.
 FLOORS = {
     # measured: 93.6% (176/188), 86.7% (39/45), 72.0% (36/50), 90.9% (30/33)
     "realworld_heldout.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
@@ -46,11 +46,11 @@ FLOORS = {
     # measured: 94.5% (188/199), 71.7% (33/46), 80.0% (56/70), 100% (37/37)
     "realworld_heldout_6.yml": {"one topic": 0.93, "several topics: all answered": 0.67,
                               "not covered: declined": 0.77, "out of scope: declined": 0.94},
-    # measured: 92.5% (172/186), 82.6% (38/46), 83.6% (61/73), 100% (37/37)
+    # measured: 92.5% (172/186), 82.6% (38/46), 82.2% (60/73), 100% (37/37)
     "realworld_heldout_7.yml": {"one topic": 0.91, "several topics: all answered": 0.78,
                               "not covered: declined": 0.8, "out of scope: declined": 0.94},
     # scored once at the start of round 9, then used for development;
-    # measured: 95.9% (185/193), 78.7% (37/47), 72.6% (53/73), 97.0% (32/33)
+    # measured: 95.9% (185/193), 80.9% (38/47), 74.0% (54/73), 97.0% (32/33)
     "realworld_heldout_8.yml": {"one topic": 0.94, "several topics: all answered": 0.74,
                               "not covered: declined": 0.69, "out of scope: declined": 0.9},
     # scored at the start and end of round 9, then used for development;
@@ -67,6 +67,11 @@ FLOORS = {
     # measured: 94.0% (173/184), 91.1% (41/45), 82.2% (60/73), 97.2% (35/36)
     "realworld_heldout_11.yml": {"one topic": 0.92, "several topics: all answered": 0.86,
                                "not covered: declined": 0.79, "out of scope: declined": 0.91},
+    # written blind at the start of round 12, scored on round 11's model (93.6 / 84.6 /
+    # 85.7 / 88.9%) and on round 12's;
+    # measured: 93.1% (161/173), 84.6% (44/52), 85.7% (72/84), 88.9% (32/36)
+    "realworld_heldout_12.yml": {"one topic": 0.92, "several topics: all answered": 0.8,
+                               "not covered: declined": 0.83, "out of scope: declined": 0.83},
 }
 
 
