@@ -66,6 +66,7 @@ OPERATION_NAMES = {"minimally", "invasive", "technique", "techniques", "endoscop
                    "intervention", "undergoing", "approach", "methods", "field"}
 # Prepositions and joining words end the subject named in the reply.
 _SUBJECT_ENDS = {"after", "before", "during", "for", "with", "when", "if", "while", "following",
+                 "into", "onto", "from", "about",
                  "and", "or", "but", "because", "since", "until", "at", "in", "on", "post", "to",
                  # a new clause: "what TESTS do I need", "a special DIET that helps"
                  "do", "does", "did", "is", "are", "can", "will", "should", "would", "that",
@@ -174,6 +175,12 @@ SURGERY_CONTEXT = {"hospital", "anaesthetic", "anesthetic", "anaesthesia", "anes
                    "operative", "postoperative", "preoperative", "surg", "surgical",
                    "stitches", "discharge", "discharged", "admission", "admitted", "ward"}
 # (The techniques' names, "TLIF", "laminectomy", come from the lexicon.)
+
+
+def names_the_operation(token) -> bool:
+    """"operation", "MIS", "TLIF": a word for the operation, which names no subject."""
+    return bool(forms(token) & (DOMAIN_WORDS | OPERATION_NAMES | SURGERY_CONTEXT)) or bool(
+        LEXICON.get(token.lower_))
 
 
 def subject_of(unknown: Sequence, context: Sequence = ()) -> str:

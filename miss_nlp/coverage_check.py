@@ -119,8 +119,11 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
         # it asks about when its words say.
         question = [t for clause in asks.question_clauses(doc) for t in clause]
         unknown = guide.unknown(question) or _outside_the_article(question, guide)
-        if unknown:
-            add_subject(message, unknown, context=guide.unknown(list(doc)))
+        # "I'm on OZEMPIC. Do I need to skip a dose?": the thing is in the story.
+        story = guide.unknown(list(doc)) or [
+            t for t in _outside_the_article(list(doc), guide) if coverage.names_a_thing(t)]
+        if unknown or story:
+            add_subject(message, unknown, context=story)
         return
     unsure = confidence < unsure_topic_threshold
     # Declined whatever happens here: out of scope, or small talk too unsure to stand.
@@ -155,8 +158,10 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     add_subject(message, unknown, context=guide.unknown(list(doc)))
 
 
-def _outside_the_article(question: List, guide: "coverage.Guide") -> List:
-    return [t for t in guide.outside_the_article(question) if not coverage.general_word(t)]
+def _outside_the_article(tokens: List, guide: "coverage.Guide") -> List:
+    """Words the article never uses that name something ("titanium", not "operation")."""
+    return [t for t in guide.outside_the_article(tokens) if not coverage.general_word(t)
+            and not coverage.names_the_operation(t)]
 
 
 def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "coverage.Guide") -> None:
