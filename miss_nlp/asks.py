@@ -78,8 +78,8 @@ def is_question(span) -> bool:
     opening = next((w for w in words if w not in _FILLERS), "")
     if opening in QUESTION_OPENERS:
         return True
-    # A question word at the end: "and full recovery HOW LONG", "the cost WHAT".
-    if set([w for w in words if w.isalpha()][-2:]) & _TRAILING_QUESTION:
+    # A question word at the end: "and full recovery HOW LONG", "the price is WHAT".
+    if {w for w in [w for w in words if w.isalpha()][-2:]} & _TRAILING_QUESTION:
         return True
     joined = " " + " ".join(words) + " "
     return any(f" {' '.join(phrase)} " in joined for phrase in ASKING)

@@ -178,9 +178,10 @@ SURGERY_CONTEXT = {"hospital", "anaesthetic", "anesthetic", "anaesthesia", "anes
 
 
 def names_the_operation(token) -> bool:
-    """"operation", "MIS", "TLIF": a word for the operation, which names no subject."""
-    return bool(forms(token) & (DOMAIN_WORDS | OPERATION_NAMES | SURGERY_CONTEXT)) or bool(
-        LEXICON.get(token.lower_))
+    """"operation", "hospital", "TLIF": a word of the operation or of having one, which
+    names no subject of its own."""
+    return bool(forms(token) & (DOMAIN_WORDS | OPERATION_NAMES | SURGERY_CONTEXT)
+                or set(LEXICON.get(token.lower_, "").split()) & OPERATION_NAMES)
 
 
 def subject_of(unknown: Sequence, context: Sequence = ()) -> str:

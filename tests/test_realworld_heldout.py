@@ -25,53 +25,54 @@ def share(pair):
 
 # Measured on the final model of round 12, less about two messages' worth.
 FLOORS = {
-    # measured: 93.6% (176/188), 86.7% (39/45), 72.0% (36/50), 90.9% (30/33)
+    # measured: 93.1% (175/188), 86.7% (39/45), 88.0% (44/50), 90.9% (30/33)
     "realworld_heldout.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
-                            "not covered: declined": 0.68, "out of scope: declined": 0.84},
+                             "not covered: declined": 0.84, "out of scope: declined": 0.84},
     # used for development since round 5;
-    # measured: 94.1% (175/186), 94.4% (51/54), 70.2% (40/57), 89.5% (34/38)
-    "realworld_heldout_2.yml": {"one topic": 0.93, "several topics: all answered": 0.9,
-                              "not covered: declined": 0.66, "out of scope: declined": 0.84},
-    # measured: 94.7% (180/190), 93.5% (58/62), 63.0% (34/54), 100% (31/31)
+    # measured: 93.0% (173/186), 92.6% (50/54), 89.5% (51/57), 89.5% (34/38)
+    "realworld_heldout_2.yml": {"one topic": 0.92, "several topics: all answered": 0.88,
+                               "not covered: declined": 0.85, "out of scope: declined": 0.84},
+    # measured: 94.7% (180/190), 93.5% (58/62), 77.8% (42/54), 100% (31/31)
     "realworld_heldout_3.yml": {"one topic": 0.93, "several topics: all answered": 0.9,
-                              "not covered: declined": 0.59, "out of scope: declined": 0.93},
+                               "not covered: declined": 0.74, "out of scope: declined": 0.93},
     # used for development since round 7;
-    # measured: 96.2% (179/186), 100% (36/36), 84.4% (54/64), 100% (34/34)
+    # measured: 96.2% (179/186), 100% (36/36), 93.8% (60/64), 100% (34/34)
     "realworld_heldout_4.yml": {"one topic": 0.94, "several topics: all answered": 0.94,
-                              "not covered: declined": 0.81, "out of scope: declined": 0.94},
-    # measured: 93.6% (176/188), 80.4% (37/46), 72.2% (52/72), 100% (33/33)
+                               "not covered: declined": 0.9, "out of scope: declined": 0.94},
+    # measured: 93.1% (175/188), 80.4% (37/46), 83.3% (60/72), 100% (33/33)
     "realworld_heldout_5.yml": {"one topic": 0.92, "several topics: all answered": 0.76,
-                              "not covered: declined": 0.69, "out of scope: declined": 0.93},
+                               "not covered: declined": 0.8, "out of scope: declined": 0.93},
     # used for development since round 8;
-    # measured: 94.5% (188/199), 71.7% (33/46), 80.0% (56/70), 100% (37/37)
-    "realworld_heldout_6.yml": {"one topic": 0.93, "several topics: all answered": 0.67,
-                              "not covered: declined": 0.77, "out of scope: declined": 0.94},
-    # measured: 92.5% (172/186), 82.6% (38/46), 82.2% (60/73), 100% (37/37)
-    "realworld_heldout_7.yml": {"one topic": 0.91, "several topics: all answered": 0.78,
-                              "not covered: declined": 0.8, "out of scope: declined": 0.94},
+    # measured: 94.5% (188/199), 73.9% (34/46), 90.0% (63/70), 100% (37/37)
+    "realworld_heldout_6.yml": {"one topic": 0.93, "several topics: all answered": 0.69,
+                               "not covered: declined": 0.87, "out of scope: declined": 0.94},
+    # measured: 93.0% (173/186), 80.4% (37/46), 90.4% (66/73), 97.3% (36/37)
+    "realworld_heldout_7.yml": {"one topic": 0.91, "several topics: all answered": 0.76,
+                               "not covered: declined": 0.87, "out of scope: declined": 0.91},
     # scored once at the start of round 9, then used for development;
-    # measured: 95.9% (185/193), 80.9% (38/47), 74.0% (54/73), 97.0% (32/33)
-    "realworld_heldout_8.yml": {"one topic": 0.94, "several topics: all answered": 0.74,
-                              "not covered: declined": 0.69, "out of scope: declined": 0.9},
+    # measured: 95.3% (184/193), 83.0% (39/47), 93.2% (68/73), 97.0% (32/33)
+    "realworld_heldout_8.yml": {"one topic": 0.94, "several topics: all answered": 0.78,
+                               "not covered: declined": 0.9, "out of scope: declined": 0.9},
     # scored at the start and end of round 9, then used for development;
-    # measured: 94.3% (182/193), 88.9% (40/45), 83.1% (59/71), 92.1% (35/38)
-    "realworld_heldout_9.yml": {"one topic": 0.93, "several topics: all answered": 0.84,
-                              "not covered: declined": 0.8, "out of scope: declined": 0.86},
+    # measured: 93.3% (180/193), 91.1% (41/45), 90.1% (64/71), 89.5% (34/38)
+    "realworld_heldout_9.yml": {"one topic": 0.92, "several topics: all answered": 0.86,
+                               "not covered: declined": 0.87, "out of scope: declined": 0.84},
     # written blind at the start of round 10, scored on round 9's model and on
     # round 10's, then used for development;
-    # measured: 95.8% (181/189), 91.3% (42/46), 88.0% (66/75), 94.4% (34/36)
-    "realworld_heldout_10.yml": {"one topic": 0.94, "several topics: all answered": 0.86,
-                               "not covered: declined": 0.85, "out of scope: declined": 0.88},
+    # measured: 94.7% (179/189), 89.1% (41/46), 93.3% (70/75), 94.4% (34/36)
+    "realworld_heldout_10.yml": {"one topic": 0.93, "several topics: all answered": 0.84,
+                                "not covered: declined": 0.9, "out of scope: declined": 0.88},
     # written blind at the start of round 11, scored on round 10's model (93.5 / 88.9 /
     # 82.2 / 94.4%) and three times on round 11's, then used for development;
-    # measured: 94.0% (173/184), 91.1% (41/45), 82.2% (60/73), 97.2% (35/36)
+    # measured: 93.5% (172/184), 91.1% (41/45), 95.9% (70/73), 97.2% (35/36)
     "realworld_heldout_11.yml": {"one topic": 0.92, "several topics: all answered": 0.86,
-                               "not covered: declined": 0.79, "out of scope: declined": 0.91},
+                                "not covered: declined": 0.93, "out of scope: declined": 0.91},
     # written blind at the start of round 12, scored on round 11's model (93.6 / 84.6 /
-    # 85.7 / 88.9%) and on round 12's;
-    # measured: 93.1% (161/173), 84.6% (44/52), 85.7% (72/84), 88.9% (32/36)
-    "realworld_heldout_12.yml": {"one topic": 0.92, "several topics: all answered": 0.8,
-                               "not covered: declined": 0.83, "out of scope: declined": 0.83},
+    # 85.7 / 88.9%) and twice on round 12's (before and after it learned questions the
+    # guide does not cover);
+    # measured: 92.5% (160/173), 82.7% (43/52), 94.0% (79/84), 88.9% (32/36)
+    "realworld_heldout_12.yml": {"one topic": 0.91, "several topics: all answered": 0.78,
+                                "not covered: declined": 0.91, "out of scope: declined": 0.83},
 }
 
 

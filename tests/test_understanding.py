@@ -321,3 +321,10 @@ def test_a_sentence_that_ends_with_its_question_word_asks(nlp):
     doc = nlp("same day discharge? and full recovery how long")
     assert [s.text for s in asks.question_spans(doc)] == ["same day discharge?",
                                                            "and full recovery how long"]
+
+
+def test_a_word_for_the_operation_names_no_subject(nlp):
+    operation, tlif, hospital, warfarin = nlp("operation tlif hospital warfarin")
+    assert coverage.names_the_operation(operation) and coverage.names_the_operation(tlif)
+    assert coverage.names_the_operation(hospital)
+    assert not coverage.names_the_operation(warfarin)
