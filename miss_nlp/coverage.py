@@ -230,9 +230,14 @@ def names_a_thing(token) -> bool:
     """A word that reads as the name of a thing ("ibuprofen", "tub"), not as an action
     ("walking", "closed"). The pipeline has no tagger (no pretrained model can be
     installed), so this goes by the word's form: a lemma other than the word itself, or
-    its plural, says it is a verb's form ("bought" is "buy")."""
+    its plural, says it is a verb's form ("bought" is "buy"), and an adjective's ending
+    says it describes ("unbearable", "nervous", "painful")."""
     lower, lemma = token.lower_, (token.lemma_ or token.lower_).lower()
-    return not lower.endswith(("ing", "ed", "ly")) and lower in (lemma, lemma + "s", lemma + "es")
+    return not lower.endswith(("ing", "ed", "ly") + _ADJECTIVE_ENDINGS) and lower in (
+        lemma, lemma + "s", lemma + "es")
+
+
+_ADJECTIVE_ENDINGS = ("able", "ible", "ous", "ful", "less", "ive")
 
 
 def general_word(token) -> bool:

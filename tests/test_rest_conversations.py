@@ -161,6 +161,8 @@ def test_a_mentioned_red_flag_adds_one_sentence_on_urgent_care(chat):
     "I still feel numbness in my foot since the operation, is that normal?",
     "the pain came back after my surgery, what could be the reason?",
     "Should I go to the ER for unbearable back pain?",
+    # Asking why about one's own report, in words the triage model reads as general.
+    "my leg tingling is back since the fusion, what's causing it?",
 ])
 def test_own_recovery_is_sent_to_the_surgeons_office(chat, message):
     from miss_nlp.triage import after_surgery_reply

@@ -41,6 +41,12 @@ def asks_what_to_do_now(tokens: Sequence[Token], vocab: Optional[Vocabulary] = N
     return contains(lowers, vocab.own_care) and not set(lowers) & vocab.what_if
 
 
+def asks_why_it_happens(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
+    """"what could be the reason?", "what's causing it?": asking the cause of something."""
+    vocab = vocab or vocabulary()
+    return contains([t.lower for t in tokens], vocab.own_why)
+
+
 def _names_own_past_surgery(text: str, vocab: Vocabulary) -> bool:
     """"my fusion", "her incision", but not one still to come ("BEFORE my op", "will
     they still DO my op on Monday")."""
