@@ -44,10 +44,6 @@ HELDOUT_FILES = [NLU_TESTS / (f"realworld_heldout_{n}.yml" if n > 1 else "realwo
 DEVELOPMENT_FILES = {2, 4, 6, 8, 9, 10, 11}
 REALWORLD = HELDOUT_FILES[0]
 
-
-def file_number(path: Path) -> int:
-    number = path.stem.rpartition("_")[2]
-    return int(number) if number.isdigit() else 1
 NOT_COVERED_REPLY = "utter_not_covered"
 # The replies that name a subject the guide leaves out, quoted in the patient's words:
 # the "not covered" reply, and the after-surgery reply to a recovery question about one.
@@ -55,6 +51,11 @@ SUBJECT_REPLIES = (NOT_COVERED_REPLY, AFTER_SURGERY)
 QUOTED_SUBJECT = re.compile(r'\("([^"]*)"\)')
 ROWS = ("one topic", "several topics: all answered", "several topics: one answered",
         "not covered: declined", "not covered: subject named", "out of scope: declined")
+
+
+def file_number(path: Path) -> int:
+    number = path.stem.rpartition("_")[2]
+    return int(number) if number.isdigit() else 1
 
 
 def load(path: Path = REALWORLD) -> List[Dict]:

@@ -160,7 +160,7 @@ def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, An
                                  seen or {}, config["model_acute_threshold"],
                                  config["model_after_surgery_threshold"],
                                  config["model_ordinary_threshold"],
-                                 asks_what_to_do_now=triage.asks_what_to_do_now(tokens)
+                                 asks_about_own_symptoms=triage.asks_what_to_do_now(tokens)
                                  or triage.asks_why_it_happens(tokens))
     if tier == triage_model.ACUTE:
         # The kinds the rules read as only mentioned are the best guess of what it is

@@ -30,6 +30,11 @@ def test_a_recovery_report_the_model_is_sure_is_a_general_question_is_answered_a
                     **THRESHOLDS) == AFTER_SURGERY
 
 
+def test_a_patient_asking_what_to_do_or_why_about_their_own_report_stays_with_the_surgeon():
+    assert decision(AFTER_SURGERY, sure(ordinary=0.75, after_surgery=0.25), **THRESHOLDS,
+                    asks_about_own_symptoms=True) == AFTER_SURGERY
+
+
 def test_the_model_sure_of_a_recovery_report_sends_it_to_the_surgeons_team():
     assert decision(None, sure(after_surgery=0.72, ordinary=0.28), **THRESHOLDS) == AFTER_SURGERY
     assert decision(None, sure(after_surgery=0.6, ordinary=0.4), **THRESHOLDS) is None

@@ -84,7 +84,7 @@ def probabilities(model, text: str) -> Dict[str, float]:
 
 def decision(rules: Optional[str], p: Dict[str, float], acute_threshold: float,
              after_surgery_threshold: float, ordinary_threshold: float,
-             asks_what_to_do_now: bool = False) -> Optional[str]:
+             asks_about_own_symptoms: bool = False) -> Optional[str]:
     """The tier once the model has had its say, given the rules' (and the intent
     classifier's) ``rules`` tier (ACUTE, AFTER_SURGERY or None):
 
@@ -92,13 +92,13 @@ def decision(rules: Optional[str], p: Dict[str, float], acute_threshold: float,
     * the model at least ``acute_threshold`` sure of acute makes it acute;
     * a recovery report the model is at least ``ordinary_threshold`` sure is an ordinary
       question is answered as one ("Will the small incision still leave a visible scar?"),
-      unless the patient ``asks_what_to_do_now`` ("Should I go to the ER for unbearable
-      back pain?");
+      unless the patient ``asks_about_own_symptoms``: what to do ("Should I go to the ER
+      for unbearable back pain?") or why ("the pain came back, what could be the reason?");
     * the model at least ``after_surgery_threshold`` sure of a recovery report makes it one.
     """
     if rules == ACUTE or p.get(ACUTE, 0.0) >= acute_threshold:
         return ACUTE
     if rules == AFTER_SURGERY:
-        general = p.get(ORDINARY, 0.0) >= ordinary_threshold and not asks_what_to_do_now
+        general = p.get(ORDINARY, 0.0) >= ordinary_threshold and not asks_about_own_symptoms
         return None if general else AFTER_SURGERY
     return AFTER_SURGERY if p.get(AFTER_SURGERY, 0.0) >= after_surgery_threshold else None
