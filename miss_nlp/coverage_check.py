@@ -117,11 +117,11 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     if doc is not None and intent == NOT_COVERED_INTENT:
         # The classifier learned the question as one the guide does not cover: name what
         # it asks about when its words say.
-        question = [t for clause in asks.question_clauses(doc) for t in clause]
+        question = _question(doc)
         unknown = guide.unknown(question) or _outside_the_article(question, guide)
         # "I'm on OZEMPIC. Do I need to skip a dose?": the thing is in the story.
         story = guide.unknown(list(doc)) or [
-            t for t in _outside_the_article(list(doc), guide) if coverage.names_a_thing(t)]
+            t for t in _outside_the_article(list(doc), guide) if _a_thing(t)]
         if unknown or story:
             add_subject(message, unknown, context=story)
         return
@@ -134,7 +134,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
         return
     if not declined and confidence >= sure_topic_threshold:
         return
-    question = [t for clause in asks.question_clauses(doc) for t in clause]
+    question = _question(doc)
     if declined:
         if not coverage.about_spine_surgery(doc):
             return
@@ -158,6 +158,16 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     add_subject(message, unknown, context=guide.unknown(list(doc)))
 
 
+def _question(doc) -> List:
+    """The tokens of the message's question clauses (miss_nlp.asks)."""
+    return [t for clause in asks.question_clauses(doc) for t in clause]
+
+
+def _a_thing(token) -> bool:
+    """A word naming a thing ("bio oil", "hot tub"), not an action or a general word."""
+    return coverage.names_a_thing(token) and not coverage.general_word(token)
+
+
 def _outside_the_article(tokens: List, guide: "coverage.Guide") -> List:
     """Words the article never uses that name something ("titanium", not "operation")."""
     return [t for t in guide.outside_the_article(tokens) if not coverage.general_word(t)
@@ -169,13 +179,12 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
     my op?") stays an after-surgery concern, and its subject is named in the reply. A
     report of how the recovery goes ("my toes are still numb, is that normal?") names
     no subject: its words are the surgeon's team's to read, not a gap in the guide."""
-    question = [t for clause in asks.question_clauses(doc) for t in clause]
+    question = _question(doc)
     vocab = triage.vocabulary()
     if {t.lower_ for t in doc} & vocab.symptom_words:   # a report anywhere in the message
         # ... unless the question names a thing the guide has no word for at all ("do I
         # have to wear those tight STOCKINGS?", "can I put BIO OIL on my itchy scar?").
-        things = [t for t in guide.unknown(question)
-                  if coverage.names_a_thing(t) and not coverage.general_word(t)]
+        things = [t for t in guide.unknown(question) if _a_thing(t)]
         if things:
             add_subject(message, things, context=[])
         return
@@ -187,8 +196,7 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
         asked = [t for t in asked if coverage.names_a_thing(t)]
     # "we have a HOT TUB, when is it ok to use it?": the thing is in the story, named
     # with "a", "my", "the" ... (not "I still can't POO properly": a report).
-    things = [t for t in context if coverage.names_a_thing(t) and not coverage.general_word(t)
-              and coverage.after_a_determiner(t)]
+    things = [t for t in context if _a_thing(t) and coverage.after_a_determiner(t)]
     if asked or things:
         add_subject(message, asked, context=context if asked else things)
 
