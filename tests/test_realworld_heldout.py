@@ -1,8 +1,8 @@
-"""Real-world-style questions, as served, on the twelve real-world files (README, "How well
-it understands"): written blind to the training data; files 1, 3, 5, 7 and 12 never tuned on,
-files 2, 4, 6, 8, 9, 10 and 11 used for development (file 2 since round 5, file 4 since
-round 7, file 6 since round 8, file 8 since round 9, file 9 since round 10, file 10 since
-round 11, file 11 since round 12).
+"""Real-world-style questions, as served, on the thirteen real-world files (README, "How
+well it understands"): written blind to the training data; files 1, 3, 5, 7 and 13 never
+tuned on, files 2, 4, 6, 8, 9, 10, 11 and 12 used for development (file 2 since round 5,
+file 4 since round 7, file 6 since round 8, file 8 since round 9, file 9 since round 10,
+file 10 since round 11, file 11 since round 12, file 12 since round 13).
 
 The floors catch a regression from what was measured on the final model; they are not
 the issue's targets, which are not reached (README says by how much).

@@ -4,8 +4,9 @@ The tuning sets were tuned on (tuning 5, once reported as "batch 3", in round 5;
 tuning 6, once "batch 4", in round 6; tunings 7 and 8, once batches 5 and 6, in round 7;
 tunings 9-11, once batches 7-9, in round 8; tuning 12, once batch 11, in round 9;
 tuning 13, once batch 12, in round 10; tuning 14, once batch 13, in round 11; tuning 15,
-once batch 14, in round 12) and train the triage model, so they must stay at their
-targets. The untouched set and batches 10 and 15 were never looked at; their
+once batch 14, in round 12; tuning 16, once batch 15, in round 13) and train the triage
+model, so they must stay at their targets. The untouched set and batches 10 and 16 were
+never looked at; their
 figures are printed (README, "Triage"), and the
 floors below only catch a regression from what was measured, they are not targets.
 """
@@ -49,11 +50,5 @@ FLOORS = {
     # rounds 9-12;
     # measured: 100% (158/158), 100% (72/72), 94.4% (84/89), 98.9% (173/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.93,
-                 "ordinary_answered": 0.97},
-    # written blind at the start of round 12, scored on round 11's model (95.8 / 92.9 /
-    # 95.5 / 98.7%) and three times on round 12's (after the first rules, 96.2 / 94.0 /
-    # 94.4 / 98.7%, at the end, and on the final code, the same figures);
-    # measured: 97.7% (208/213), 94.0% (79/84), 93.3% (83/89), 99.3% (149/150)
-    "batch 15": {"acute": 0.96, "crisis_line": 0.91, "after_surgery": 0.91,
                  "ordinary_answered": 0.97},
 }
