@@ -16,6 +16,7 @@ QUESTION_OPENERS = {
 _FILLERS = {"so", "and", "but", "ok", "okay", "hi", "hello", "hey", "um", "also", "please",
             "well", "then", "now", "sorry", "just", "dear", "doctor", "doc", ","}
 ASKING = [("i", "wonder"), ("wondering",), ("want", "to", "know"), ("like", "to", "know"),
+          ("wants", "to", "know"), ("wanted", "to", "know"), ("asked", "me", "to", "ask"),
           ("tell", "me"), ("explain",), ("curious",), ("any", "idea"), ("anyone", "know"),
           ("question", "is"), ("my", "question"), ("need", "to", "know"),
           # a letter's request: "I would be GRATEFUL if you could outline ..."
@@ -32,6 +33,8 @@ SIGN_OFFS = [("yours", "faithfully"), ("yours", "sincerely"), ("yours", "truly")
 # At most this many words (a name, initials) may follow the closing.
 SIGNATURE_WORDS = 4
 JOINERS = {"and", "also", "plus", "&", "+", ";", ",", "aswell", "n", "vs", "vs.", "versus"}
+# "Three QUESTIONS: does it hurt, ...": a colon after one of these opens the list.
+_ANNOUNCED = {"question", "questions", "things", "concerns", "queries", "qs"}
 # "... used for that OR WOULD physio be better?": "or" joins a second question when a
 # question word follows it, not two things of one question ("one cut or several").
 _OR_BEFORE = {"would", "should", "is", "are", "do", "does", "can", "could", "will", "what",
@@ -118,7 +121,10 @@ def asks(span) -> List:
             start = markers[token.i]
             continue
         following = doc[token.i + 1].lower_ if token.i + 1 < span.end else ""
-        if lower in JOINERS or (lower == "or" and following in _OR_BEFORE) or (
+        # A line break ends an item of a list written one per line.
+        line_break = token.is_space and "\n" in token.text
+        announced = lower == ":" and token.i > start and doc[token.i - 1].lower_ in _ANNOUNCED
+        if lower in JOINERS or line_break or announced or (lower == "or" and following in _OR_BEFORE) or (
                 lower == "as" and token.i + 2 < span.end and following == "well"
                 and doc[token.i + 2].lower_ == "as"):
             if token.i > start:

@@ -207,7 +207,39 @@ def subject_of(unknown: Sequence, context: Sequence = ()) -> str:
         start += 1
     rest = subject(first)
     head = [t.text for t in doc[start:first.i]]
-    return " ".join(head + [rest]) if head else rest
+    named = " ".join(head + [rest]) if head else rest
+    return _as_an_activity(named, doc[start])
+
+
+def _as_an_activity(named: str, first) -> str:
+    """"can I FLY home" names flying, "allowed to SIT" sitting: a verb right after "to"
+    or after a modal and its subject reads as the activity ("fly home" -> "flying home")."""
+    doc, i = first.doc, first.i
+    before = [t.lower_ for t in doc[max(0, i - 2):i]]
+    after_to = before[-1:] == ["to"]
+    after_modal = len(before) == 2 and before[0] in _MODALS and before[1] in _PERSONS
+    word = first.lower_
+    if not (after_to or after_modal) or not first.is_alpha or len(word) < 2 or not (
+            named.lower().startswith(word)) or word.endswith("ing") or word in _NOT_VERBS:
+        return named
+    return _gerund(word) + named[len(word):]
+
+
+def _gerund(verb: str) -> str:
+    if verb.endswith("ie"):
+        return verb[:-2] + "ying"   # lie -> lying
+    if verb.endswith("e") and not verb.endswith(("ee", "ye", "oe")):
+        return verb[:-1] + "ing"    # drive -> driving
+    if (len(verb) <= 4 and len(verb) >= 3 and verb[-1] not in "aeiouwxy"
+            and verb[-2] in "aeiou" and verb[-3] not in "aeiou"):
+        return verb + verb[-1] + "ing"   # sit -> sitting, swim -> swimming
+    return verb + "ing"
+
+
+_MODALS = {"can", "could", "will", "would", "should", "may", "might", "do", "does", "ca", "wo"}
+_PERSONS = {"i", "you", "he", "she", "we", "they"}
+# Words after "to" that are no verbs ("back to WORK" is asked elsewhere; "to MIS").
+_NOT_VERBS = {"mis", "miss", "me", "my", "the", "a", "an", "hospital", "work"}
 
 
 def subject_word(unknown: Sequence, context: Sequence = ()):
@@ -253,7 +285,9 @@ _GENERAL = {"use", "take", "stop", "keep", "get", "make", "do", "have", "try", "
             "sign", "apply", "happen", "mean", "tell", "ask", "say", "think", "know",
             "check", "request", "submit", "tip", "tips", "advice", "practical", "special",
             "anything", "something", "insist", "pause", "continue", "hold", "skip",
-            "reason", "cause"}
+            "reason", "cause", "problem", "problems", "issue", "matter", "common", "actual",
+            "hour", "hours", "find", "come", "cancel", "leave", "handle", "book", "right",
+            "way", "safe", "ok", "okay", "hundreds"}
 
 
 def says_when_or_how(token) -> bool:

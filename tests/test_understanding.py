@@ -94,6 +94,26 @@ def test_versus_and_a_second_question_after_or_are_asked_apart(nlp):
     assert [p.text for p in asks.asks(doc[:])] == ["do they make one cut or several?"]
 
 
+def test_a_list_written_one_question_per_line_is_split_at_its_lines(nlp):
+    doc = nlp("- how long in hospital\n- how much pain after\n- when back to work")
+    assert [p.text for p in asks.asks(doc[:])] == [
+        "- how long in hospital", "- how much pain after", "- when back to work"]
+
+
+def test_questions_announced_with_a_colon_are_each_asked(nlp):
+    from miss_nlp.topic_classifier import asked_parts
+
+    doc = nlp("two questions: does it hurt, and what does it cost?")
+    [span] = asks.question_spans(doc)
+    assert [p.text for p in asked_parts(span)] == ["does it hurt", "what does it cost?"]
+
+
+def test_what_a_relative_wants_to_know_is_a_question(nlp):
+    doc = nlp("my dad is having the operation soon. he wants to know if it is a big "
+              "operation. thanks")
+    assert asks.question_text(doc) == "he wants to know if it is a big operation."
+
+
 def test_a_part_without_content_joins_the_one_before(nlp):
     doc = nlp("is it safe, and so on")
     assert [p.text for p in asks.asks(doc[:])] == ["is it safe, and so on"]
@@ -128,13 +148,17 @@ def test_the_subject_is_the_patients_words_up_to_a_preposition(nlp):
 
 
 @pytest.mark.parametrize("question,named", [
-    ("when can i drive my own car again after surgery?", "drive my own car"),
+    ("when can i drive my own car again after surgery?", "driving my own car"),
     ("awkward question but when is it safe to have sex after the operation?", "sex"),
-    ("is it ok to sleep on my stomach after surgery?", "sleep on my stomach"),
+    ("is it ok to sleep on my stomach after surgery?", "sleeping on my stomach"),
     ("do i need a pre-op assessment before the surgery?", "pre-op assessment"),
     ("should i get a second opinion before agreeing to surgery?", "second opinion"),
     ("what tests do i need before surgery?", "tests"),
-    ("can i shower after the surgery?", "shower"),
+    ("can i shower after the surgery?", "showering"),
+    # A verb after "to" or "can I" is named as the activity.
+    ("how soon is it safe to fly after keyhole surgery?", "flying"),
+    ("how long can i sit at a desk after the op?", "sitting"),
+    ("when can we swim again after the operation?", "swimming"),
 ])
 def test_the_reply_names_what_the_patient_asked_about_in_their_words(nlp, guide, question,
                                                                       named):
@@ -230,7 +254,7 @@ def test_an_unsure_question_with_an_unknown_word_names_it_instead_of_cant_answer
     # "recovery" is a subject the guide covers; unsure, the unknown word is named anyway.
     message = _checked(nlp, guide, "what should i cook to help my recovery", "recovery_time", 0.1)
     assert message.get("intent")["name"] == "not_covered"
-    assert [e["value"] for e in message.get("entities")] == ["cook"]
+    assert [e["value"] for e in message.get("entities")] == ["cooking"]
 
 
 def test_the_coverage_check_is_unsure_exactly_where_the_fallback_takes_over():
@@ -249,7 +273,7 @@ def test_a_recovery_question_names_what_the_article_leaves_out_even_when_example
     assert guide.not_covered(list(nlp(question))) == []   # "sleep" is in three examples
     message = _checked(nlp, guide, question, "after_surgery_concern", 1.0)
     assert message.get("intent")["name"] == "after_surgery_concern"
-    assert _named(message) == ["sleep"]
+    assert _named(message) == ["sleeping"]
 
 
 def test_a_recovery_question_about_a_subject_the_article_covers_names_nothing(nlp, guide):

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from typing import List, Tuple
 
 from miss_config.settings import read_setting
-from miss_nlp.triage.vocabulary import tokenizer
+from miss_nlp.triage.vocabulary import tokenizer, vocabulary
 
 
 @dataclass(frozen=True)
@@ -20,13 +20,15 @@ def tokens_of(doc) -> List[Token]:
     """Tokens of a spaCy ``Doc`` (the project's pipeline); whitespace runs that hold a
     line break count as a sentence end."""
     out = []
+    as_written = vocabulary().read_as_written
     for t in doc:
         lower = t.lower_
         if not lower.strip():
             if "\n" in lower:
                 out.append(Token("\n", "\n"))
             continue
-        out.append(Token(lower, (t.lemma_ or lower).lower()))
+        lemma = lower if lower in as_written else (t.lemma_ or lower).lower()
+        out.append(Token(lower, lemma))
     return out
 
 

@@ -3,7 +3,7 @@
 A red flag is *acute* unless the words around it show otherwise (see the package doc)."""
 from typing import Optional, Sequence, Set
 
-from miss_nlp.triage.sentences import CLAUSE_END, SENTENCE_END, Sentences
+from miss_nlp.triage.sentences import CLAUSE_END, SENTENCE_END, Sentences, contains
 from miss_nlp.triage.vocabulary import Vocabulary
 
 ACUTE = "acute"
@@ -50,7 +50,8 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
         return MENTIONED
     if (_negation_in_another_part(lowers, members, vocab)
             or _negation_after_a_contrast(lowers, members, vocab)
-            or _getting_better(lowers, members, vocab)):
+            or _getting_better(lowers, members, vocab)
+            or _unchanged(lowers, end, vocab)):
         return MENTIONED
     if "fever" in kinds and any(vocab.normal_reading.match(w) for w in words):
         return MENTIONED
@@ -58,7 +59,7 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
             or _no_problems(lowers, members, vocab)):
         return MENTIONED
     if any(k.mild_is_not_acute for k in specs) and any(
-            lowers[p] in vocab.mild for m in members for p in range(max(clause_start, m - 4), m)):
+            lowers[p] in vocab.mild for m in members for p in range(max(clause_start, m - 6), m)):
         return MENTIONED
     if about["hypothetical_at"] < end and about["now_or_today_at"][0] < start:
         return MENTIONED
@@ -156,6 +157,17 @@ def _getting_better(lowers: Sequence[str], members: Sequence[int], vocab: Vocabu
         if lowers[p] in vocab.getting_better:
             return not set(lowers[max(last + 1, p - 2):p]) & vocab.negations
     return False
+
+
+def _unchanged(lowers: Sequence[str], end: int, vocab: Vocabulary) -> bool:
+    """"my leg still feels weak, like before surgery, it hasn't got any worse": later in
+    the sentence, the patient says it is as it was, so it is not new (unless it came on
+    suddenly)."""
+    stop = end
+    while stop < len(lowers) and lowers[stop] not in SENTENCE_END:
+        stop += 1
+    rest = lowers[end:stop]
+    return contains(rest, vocab.unchanged) and not set(rest) & {"sudden", "suddenly"}
 
 
 def _negated_have(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary) -> bool:

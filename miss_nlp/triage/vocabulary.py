@@ -108,6 +108,8 @@ class Vocabulary:
         self.control_words = words("control_words")
         self.mild = words("mild")
         self.getting_better = words("getting_better")
+        self.unchanged = phrases("unchanged")
+        self.read_as_written = words("read_as_written")
         self.normal_reading = re.compile(language.get("normal_reading") or "(?!)")
         self.intent_words = words("intent_words")
         self.crisis_line_always = data.get("crisis_line_always", "")
