@@ -23,7 +23,8 @@ def share(pair):
     return pair[0] / pair[1]
 
 
-# Measured on the final model of round 12, less about two messages' worth.
+# Measured on the final model of round 12 (file 13: of round 13), less about two messages'
+# worth.
 FLOORS = {
     # measured: 93.1% (175/188), 86.7% (39/45), 88.0% (44/50), 90.9% (30/33)
     "realworld_heldout.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
@@ -73,6 +74,12 @@ FLOORS = {
     # measured: 92.5% (160/173), 82.7% (43/52), 94.0% (79/84), 88.9% (32/36)
     "realworld_heldout_12.yml": {"one topic": 0.91, "several topics: all answered": 0.78,
                                 "not covered: declined": 0.91, "out of scope: declined": 0.83},
+    # written blind at the start of round 13, scored on round 12's model (91.6 / 73.6 /
+    # 92.7 / 97.1%) and at the end of round 13 (a run of the test suite in between showed
+    # its "not covered" declines equal to the baseline's);
+    # measured: 92.1% (176/191), 79.2% (42/53), 92.7% (76/82), 97.1% (33/34)
+    "realworld_heldout_13.yml": {"one topic": 0.91, "several topics: all answered": 0.75,
+                                "not covered: declined": 0.9, "out of scope: declined": 0.91},
 }
 
 
@@ -90,7 +97,11 @@ def test_several_topics_are_answered_far_more_often_than_by_the_baseline(results
     assert share(ours[measure]) >= share(theirs[measure]) + 0.5
 
 
-@pytest.mark.parametrize("name", list(FLOORS))
+# On file 13 the baseline, which learns the "not covered" examples too, declines as many
+# (76 of 82 each): a shortfall the README names, kept visible here.
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="ties with the baseline"))
+    if n == "realworld_heldout_13.yml" else n for n in FLOORS])
 def test_uncovered_subjects_are_declined_more_often_than_by_the_baseline(results, name):
     ours, theirs = results[name]["ours"], results[name]["baseline"]
     measure = "not covered: declined"
