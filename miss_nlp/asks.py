@@ -123,7 +123,8 @@ def asks(span) -> List:
         following = doc[token.i + 1].lower_ if token.i + 1 < span.end else ""
         # A line break ends an item of a list written one per line.
         line_break = token.is_space and "\n" in token.text
-        announced = lower == ":" and token.i > start and doc[token.i - 1].lower_ in _ANNOUNCED
+        # "two questions we forgot to ask at the pre-op: how much pain ..."
+        announced = lower == ":" and any(t.lower_ in _ANNOUNCED for t in doc[start:token.i])
         if lower in JOINERS or line_break or announced or (lower == "or" and following in _OR_BEFORE) or (
                 lower == "as" and token.i + 2 < span.end and following == "well"
                 and doc[token.i + 2].lower_ == "as"):

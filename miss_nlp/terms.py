@@ -98,4 +98,5 @@ LEXICON = {
     "lucky": "outcomes", "typical": "outcomes", "miracle": "outcomes",
     "scifi": "future", "sci-fi": "future", "augmented": "technology",
     "classroom": "work", "hr": "work", "shift": "work", "shifts": "work",
+    "employment": "work", "employer": "work", "employers": "work", "wages": "work",
 }

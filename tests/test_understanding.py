@@ -108,6 +108,16 @@ def test_questions_announced_with_a_colon_are_each_asked(nlp):
     assert [p.text for p in asked_parts(span)] == ["does it hurt", "what does it cost?"]
 
 
+def test_a_colon_after_questions_announced_earlier_opens_the_list(nlp):
+    from miss_nlp.topic_classifier import asked_parts
+
+    doc = nlp("we have two questions we forgot to ask at the clinic: how sore will he be, "
+              "and will he stay in overnight?")
+    [span] = asks.question_spans(doc)
+    assert [p.text for p in asked_parts(span)] == ["how sore will he be",
+                                                  "will he stay in overnight?"]
+
+
 def test_what_a_relative_wants_to_know_is_a_question(nlp):
     doc = nlp("my dad is having the operation soon. he wants to know if it is a big "
               "operation. thanks")

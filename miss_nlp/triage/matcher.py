@@ -126,6 +126,9 @@ def _read_the_whole_message(lowers: Sequence[str], vocab: Vocabulary, result: Fi
 def _idiom_tokens(lowers: Sequence[str], vocab: Vocabulary, result: Findings) -> Set[int]:
     ignored: Set[int] = set()
     for i in range(len(lowers)):
+        result.work += 1
+        if lowers[i] not in vocab.idiom_starts:
+            continue
         for length in range(2, min(vocab.longest_idiom, len(lowers) - i) + 1):
             result.work += 1
             if tuple(lowers[i:i + length]) in vocab.idioms:

@@ -118,6 +118,7 @@ class Vocabulary:
         self.year_after = words("year_after")
         self.next_part_negations = words("next_part_negations")
         self.longest_idiom = max((len(p) for p in self.idioms), default=1)
+        self.idiom_starts = {p[0] for p in self.idioms if p}
         after = data.get("after_surgery") or {}
         self.had_surgery = [tuple(words_of(p)) for p in after.get("had_surgery") or []]
         self.concern = set(after.get("concern") or [])
