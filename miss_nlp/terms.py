@@ -99,4 +99,8 @@ LEXICON = {
     "scifi": "future", "sci-fi": "future", "augmented": "technology",
     "classroom": "work", "hr": "work", "shift": "work", "shifts": "work",
     "employment": "work", "employer": "work", "employers": "work", "wages": "work",
+    "costly": "costs", "costing": "costs", "cuesta": "costs", "precio": "costs",
+    "hospitalised": "hospital stay", "hospitalized": "hospital stay",
+    "hospitalisation": "hospital stay", "hospitalization": "hospital stay",
+    "openings": "incisions", "holes": "incisions", "performed": "technique",
 }
