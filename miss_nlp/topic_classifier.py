@@ -49,6 +49,7 @@ class BlendedIntentClassifier(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"weight": 0.5, "question_weight": 0.5, "part_threshold": 0.4,
+                "part_floor": None, "part_share": 0.7,
                 "most_topics": 3, "C": 20.0, "random_seed": 42, "ranking_length": 10,
                 "not_topics": NOT_TOPICS}
 
@@ -116,6 +117,16 @@ class BlendedIntentClassifier(GraphComponent):
                 self._add_asked_topics(message, [p for s in spans for p in asked_parts(s)])
         return messages
 
+    def _asks_topic(self, row, best: int, topics: List[int]) -> bool:
+        """A part asks its likeliest topic when the topic gets ``part_threshold``, or, a
+        short part that reads as small talk on its own ("how fast do you heal"), at least
+        ``part_floor`` and ``part_share`` of what the topics get together."""
+        if row[best] >= self.config["part_threshold"]:
+            return True
+        floor = self.config.get("part_floor")
+        return floor is not None and row[best] >= floor and (
+            row[best] / max(sum(row[n] for n in topics), 1e-9) >= self.config["part_share"])
+
     def _add_asked_topics(self, message: Message, parts: List) -> None:
         if len(parts) < 2:
             return
@@ -129,7 +140,7 @@ class BlendedIntentClassifier(GraphComponent):
             # short part ("what's recovery like") reads as small talk on its own.
             best = max(topics, key=lambda n: row[n])
             topic = self.model.classes[best]
-            if row[best] >= self.config["part_threshold"] and topic not in [t for t, _ in found]:
+            if self._asks_topic(row, best, topics) and topic not in [t for t, _ in found]:
                 found.append((topic, part))
         if len(found) < 2:
             return
@@ -175,8 +186,31 @@ def asked_parts(span) -> List:
         words = [t.lower_ for t in part if t.is_alpha]
         if words and (words[0] in asks.QUESTION_OPENERS and not _goes_on_telling(part, words[0])
                       or set(words) & ASKING_WORDS):
-            return parts[n:]
+            # "SCAR SIZE + when can i go back to work": a bare name of a subject before
+            # the first asking part is asked too; a story ("my dad is 74") is not.
+            return [p for p in parts[:n] if _names_a_subject_only(p)] + parts[n:]
     return parts
+
+
+# A part that holds one of these tells something rather than naming a subject.
+_TELLING = {"i", "im", "i'm", "my", "me", "he", "she", "we", "they", "his", "her", "our",
+            "is", "am", "are", "was", "were", "has", "have", "had", "been", "do", "does",
+            "did", "got", "says", "said", "told", "thinking", "want", "need",
+            # an announcement or a greeting: "two QUESTIONS: ...", "HI, ..."
+            "question", "questions", "things", "concerns", "queries", "qs", "hi", "hello",
+            "hey", "ok", "okay", "so", "quick", "thanks", "please"}
+
+
+# "WITH percutaneous screws, do they ...", "FOR the XLIF, where ...": the context of the
+# question that follows, not a subject of its own.
+_CONTEXT_OPENERS = {"with", "for", "about", "regarding", "re", "on", "in", "after", "before",
+                    "during", "as", "if", "so", "but"}
+
+
+def _names_a_subject_only(part) -> bool:
+    words = [t.lower_ for t in part if t.is_alpha]
+    return (0 < len(words) <= 3 and not set(words) & _TELLING
+            and words[0] not in _CONTEXT_OPENERS)
 
 
 # Question openers that are also verbs of a statement: "my dad is 74 AND HAS spinal

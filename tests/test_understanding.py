@@ -108,6 +108,17 @@ def test_questions_announced_with_a_colon_are_each_asked(nlp):
     assert [p.text for p in asked_parts(span)] == ["does it hurt", "what does it cost?"]
 
 
+def test_a_bare_subject_before_a_question_is_asked_too_but_a_story_is_not(nlp):
+    from miss_nlp.topic_classifier import asked_parts
+
+    [span] = asks.question_spans(nlp("scar size + when can i go back to the office"))
+    assert [p.text for p in asked_parts(span)] == ["scar size", "when can i go back to the office"]
+    [span] = asks.question_spans(nlp("with percutaneous screws, do they make one cut or several?"))
+    assert [p.text for p in asked_parts(span)] == ["do they make one cut or several?"]
+    [span] = asks.question_spans(nlp("my dad is 74, could he be a candidate?"))
+    assert [p.text for p in asked_parts(span)] == ["could he be a candidate?"]
+
+
 def test_a_colon_after_questions_announced_earlier_opens_the_list(nlp):
     from miss_nlp.topic_classifier import asked_parts
 
