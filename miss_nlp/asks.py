@@ -34,7 +34,7 @@ SIGN_OFFS = [("yours", "faithfully"), ("yours", "sincerely"), ("yours", "truly")
 SIGNATURE_WORDS = 4
 JOINERS = {"and", "also", "plus", "&", "+", ";", ",", "aswell", "n", "vs", "vs.", "versus"}
 # "Three QUESTIONS: does it hurt, ...": a colon after one of these opens the list.
-_ANNOUNCED = {"question", "questions", "things", "concerns", "queries", "qs"}
+ANNOUNCED = {"question", "questions", "things", "concerns", "queries", "qs"}
 # "... used for that OR WOULD physio be better?": "or" joins a second question when a
 # question word follows it, not two things of one question ("one cut or several").
 _OR_BEFORE = {"would", "should", "is", "are", "do", "does", "can", "could", "will", "what",
@@ -124,8 +124,9 @@ def asks(span) -> List:
         # A line break ends an item of a list written one per line.
         line_break = token.is_space and "\n" in token.text
         # "two questions we forgot to ask at the pre-op: how much pain ..."
-        announced = lower == ":" and any(t.lower_ in _ANNOUNCED for t in doc[start:token.i])
-        if lower in JOINERS or line_break or announced or (lower == "or" and following in _OR_BEFORE) or (
+        announced = lower == ":" and any(t.lower_ in ANNOUNCED for t in doc[start:token.i])
+        if lower in JOINERS or line_break or announced or (
+                lower == "or" and following in _OR_BEFORE) or (
                 lower == "as" and token.i + 2 < span.end and following == "well"
                 and doc[token.i + 2].lower_ == "as"):
             if token.i > start:

@@ -196,9 +196,8 @@ def asked_parts(span) -> List:
 _TELLING = {"i", "im", "i'm", "my", "me", "he", "she", "we", "they", "his", "her", "our",
             "is", "am", "are", "was", "were", "has", "have", "had", "been", "do", "does",
             "did", "got", "says", "said", "told", "thinking", "want", "need",
-            # an announcement or a greeting: "two QUESTIONS: ...", "HI, ..."
-            "question", "questions", "things", "concerns", "queries", "qs", "hi", "hello",
-            "hey", "ok", "okay", "so", "quick", "thanks", "please"}
+            # a greeting: "HI, ..."
+            "hi", "hello", "hey", "ok", "okay", "so", "quick", "thanks", "please"}
 
 
 # "WITH percutaneous screws, do they ...", "FOR the XLIF, where ...": the context of the
@@ -209,7 +208,8 @@ _CONTEXT_OPENERS = {"with", "for", "about", "regarding", "re", "on", "in", "afte
 
 def _names_a_subject_only(part) -> bool:
     words = [t.lower_ for t in part if t.is_alpha]
-    return (0 < len(words) <= 3 and not set(words) & _TELLING
+    # "two QUESTIONS: ..." announces what follows.
+    return (0 < len(words) <= 3 and not set(words) & (_TELLING | asks.ANNOUNCED)
             and words[0] not in _CONTEXT_OPENERS)
 
 

@@ -161,13 +161,13 @@ def _getting_better(lowers: Sequence[str], members: Sequence[int], vocab: Vocabu
 
 def _unchanged(lowers: Sequence[str], end: int, vocab: Vocabulary) -> bool:
     """"my leg still feels weak, like before surgery, it hasn't got any worse": later in
-    the sentence, the patient says it is as it was, so it is not new (unless it came on
-    suddenly)."""
+    the sentence, the patient says it is as it was, so it is not new (unless the sentence
+    says it came back today or suddenly)."""
     stop = end
     while stop < len(lowers) and lowers[stop] not in SENTENCE_END:
         stop += 1
     rest = lowers[end:stop]
-    return contains(rest, vocab.unchanged) and not set(rest) & {"sudden", "suddenly"}
+    return contains(rest, vocab.unchanged) and not set(rest) & vocab.back_today
 
 
 def _negated_have(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary) -> bool:
