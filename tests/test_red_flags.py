@@ -182,6 +182,9 @@ def test_own_recovery_is_recognised(nlp, text):
     "how long does post-op pain last after a discectomy?",
     "i've been off work a few weeks since my disc went. what is keyhole surgery?",
     "post op pain level with keyhole surgery, out of 10?",
+    # "is it normal" asked about an operation still ahead asks what to expect
+    "is it normal to feel sore for a month afterwards? asking before I agree to the fusion",
+    "my wife is having a laminectomy on friday, is it normal for me to be this anxious?",
 ])
 def test_questions_about_the_future_are_not_a_recovery_report(nlp, text):
     assert not triage.describes_own_recovery(triage.tokens_of(nlp(text.lower())))

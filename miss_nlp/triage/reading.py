@@ -38,7 +38,8 @@ def asks_what_to_do_now(tokens: Sequence[Token], vocab: Optional[Vocabulary] = N
     their own symptoms, not what may happen some day."""
     vocab = vocab or vocabulary()
     lowers = [t.lower for t in tokens]
-    return contains(lowers, vocab.own_care) and not set(lowers) & vocab.what_if
+    return (contains(lowers, vocab.own_care) and not set(lowers) & vocab.what_if
+            and not contains(lowers, vocab.operation_ahead))
 
 
 def asks_why_it_happens(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
