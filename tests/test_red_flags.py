@@ -16,7 +16,7 @@ from miss_nlp import triage
 PHRASINGS = yaml.safe_load(
     (PROJECT_ROOT / "tests" / "triage" / "red_flag_phrasings.yml").read_text("utf-8"))
 TUNING = [yaml.safe_load((TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml").read_text("utf-8"))
-          for n in range(1, 18)]
+          for n in range(1, 19)]
 # The rules find every acute message of tunings 1-6; 7 to 15 came in rounds 7 to 12, where
 # the triage model (trained on them) took over what no word list holds, so only their
 # false alarms are held to here.
@@ -41,6 +41,10 @@ STILL_ALARMED = {
     # Round 9 (tuning 12): hearsay about "his friend" in a verb the past-story rule does
     # not know ("left his friend incontinent").
     "My brother-in-law says back surgery left his friend incontinent",
+    # Round 14 (tuning 18): wishing to die or not going on, said loosely beside a
+    # question. Left alarmed on purpose: the same words are how many crises are told.
+    "my back is killing me, literally can't go on like this",
+    "i hate hospitals, the smell alone makes me want to die lol",
 }
 MUST_ALERT = [(kind, text) for kind, texts in PHRASINGS["must_alert"].items() for text in texts]
 VOCAB = triage.vocabulary()
@@ -254,3 +258,27 @@ def test_every_word_in_the_red_flag_file_is_read_as_written():
             else [(key, node)]
 
     assert not_text(data) == []
+
+
+@pytest.mark.parametrize("text, kind", [
+    # Round 14: an overdose counted in words, farewells by text, a hose in the car,
+    # staring over a ledge, and water not passed.
+    ("I've swallowed about thirty of my sleeping tablets", "crisis"),
+    ("drafted goodbye messages to my kids last night, they're ready to send", "crisis"),
+    ("I'm sat in the car in the garage with the hose", "crisis"),
+    ("I keep going up the multi storey car park and staring over the edge", "crisis"),
+    ("haven't passed any water since last night and my belly is tight", "bladder_bowel"),
+])
+def test_new_wordings_of_a_red_flag_alert(acute, text, kind):
+    assert kind in acute(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Is paracetamol strong enough for the pain after a discectomy?",
+    "I can't stand for more than ten minutes at a time, am I a candidate?",
+    "My mum can barely walk to the corner shop with her stenosis, would MISS help her?",
+    "I passed out getting a blood test as a teenager, how painful is the operation?",
+    "I fell off my bike two summers ago and my back was never right, is MISS for that?",
+])
+def test_long_standing_limits_and_past_faints_are_not_emergencies(acute, text):
+    assert acute(text) == []
