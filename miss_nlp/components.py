@@ -65,7 +65,7 @@ class Triage(GraphComponent):
         return {"classifier_emergency_threshold": 0.8,
                 "classifier_after_surgery_threshold": 0.5, "max_message_chars": None,
                 "phrasings": str(TRIAGE_PHRASINGS_DIR.relative_to(PROJECT_ROOT)), "C": 4.0,
-                "model_acute_threshold": 0.65, "model_after_surgery_threshold": 0.7,
+                "model_acute_threshold": 0.55, "model_after_surgery_threshold": 0.7,
                 "model_ordinary_threshold": 0.7}
 
     @classmethod
@@ -162,6 +162,8 @@ def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, An
                                  config["model_ordinary_threshold"],
                                  asks_about_own_symptoms=triage.asks_what_to_do_now(tokens)
                                  or triage.asks_why_it_happens(tokens))
+    if tier == triage_model.AFTER_SURGERY and triage.operation_is_ahead(tokens):
+        tier = None  # "my microdiscectomy is in January: how long is recovery?"
     if tier == triage_model.ACUTE:
         # The kinds the rules read as only mentioned are the best guess of what it is
         # ("is it normal to feel like killing yourself after surgery? that's where I am").

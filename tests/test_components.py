@@ -9,7 +9,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from miss_nlp.components import Triage
+from miss_nlp import triage
+from miss_nlp.components import Triage, decide
 from miss_nlp.topic_classifier import BlendedIntentClassifier, blend
 from miss_nlp.linear_intents import LinearIntentModel
 
@@ -86,6 +87,33 @@ def test_own_recovery_goes_to_the_surgeons_team(nlp, storage, context):
     msg = message(nlp, "I still feel numbness in my foot since the operation, is that normal?",
                   intent=ranking[0], ranking=ranking)
     triage_component(storage, context).process([msg])
+    assert msg.get("intent")["name"] == "after_surgery_concern"
+
+
+SURE_IT_IS_A_RECOVERY = {"acute": 0.02, "after_surgery": 0.9, "ordinary": 0.08}
+CONFIG = {**Triage.get_default_config(), "max_message_chars": 1000}
+
+
+@pytest.mark.parametrize("text", [
+    "I'm 67 and just retired, and my microdiscectomy is in January. How long is recovery "
+    "in general, and how much pain am I going to be in those first weeks?",
+    "I'm having the minimally invasive operation next month. How soon will I be back to "
+    "my normal activities?",
+    "My dad is booked for a minimally invasive fusion in March, how long will he be in hospital?",
+    "A surgeon has mentioned an operation but I'm not ready to go there yet. What else can I try?",
+])
+def test_an_operation_still_ahead_gets_its_answer_whatever_the_model_thinks(nlp, text):
+    ranking = [{"name": "recovery_time", "confidence": 0.6}]
+    msg = message(nlp, text, intent=ranking[0], ranking=ranking)
+    decide(msg, triage.tokens_of(msg.get(SPACY_DOCS[TEXT])), CONFIG, SURE_IT_IS_A_RECOVERY)
+    assert msg.get("intent")["name"] == "recovery_time"
+
+
+def test_a_recovery_under_way_stays_with_the_surgeon_although_another_op_is_ahead(nlp):
+    text = "3 weeks post op from my fusion and my second op is in March. Is this numbness normal?"
+    ranking = [{"name": "recovery_time", "confidence": 0.6}]
+    msg = message(nlp, text, intent=ranking[0], ranking=ranking)
+    decide(msg, triage.tokens_of(msg.get(SPACY_DOCS[TEXT])), CONFIG, SURE_IT_IS_A_RECOVERY)
     assert msg.get("intent")["name"] == "after_surgery_concern"
 
 

@@ -42,6 +42,15 @@ def asks_what_to_do_now(tokens: Sequence[Token], vocab: Optional[Vocabulary] = N
             and not contains(lowers, vocab.operation_ahead))
 
 
+def operation_is_ahead(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
+    """"my microdiscectomy is in January", "I'm booked for a fusion": the operation is
+    still to come, and nothing says how long ago it was."""
+    vocab = vocab or vocabulary()
+    text = " " + " ".join(t.lower for t in tokens) + " "
+    return (_time_since_surgery(text, vocab) is None
+            and bool(vocab.operation_ahead_pattern.search(text)))
+
+
 def asks_why_it_happens(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
     """"what could be the reason?", "what's causing it?": asking the cause of something."""
     vocab = vocab or vocabulary()

@@ -126,6 +126,7 @@ class Vocabulary:
         self.symptom_words = self.concern - set(after.get("asking_not_reporting") or [])
         self.own_care = [tuple(words_of(p)) for p in after.get("own_care") or []]
         self.operation_ahead = [tuple(words_of(p)) for p in after.get("operation_ahead") or []]
+        self.operation_ahead_pattern = re.compile(after.get("operation_ahead_pattern") or "(?!)")
         self.own_why = [tuple(words_of(p)) for p in after.get("own_why") or []]
         self.time_since_surgery = re.compile(after.get("time_since_surgery") or "(?!)")
         self.operation_words = set(after.get("operation_words") or [])
