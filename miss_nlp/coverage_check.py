@@ -1,6 +1,6 @@
 """The "not covered" decision inside Rasa's NLU pipeline (miss_nlp/coverage.py)."""
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -123,7 +123,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
         story = guide.unknown(list(doc)) or [
             t for t in _outside_the_article(list(doc), guide) if _a_thing(t)]
         if unknown or story:
-            add_subject(message, unknown, context=story)
+            add_subject(message, unknown, context=story, question=question, guide=guide)
         return
     unsure = confidence < unsure_topic_threshold
     # Declined whatever happens here: out of scope, or small talk too unsure to stand.
@@ -155,7 +155,8 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
                if e.get(INTENT_NAME_KEY) != NOT_COVERED_INTENT]
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
-    add_subject(message, unknown, context=guide.unknown(list(doc)))
+    add_subject(message, unknown, context=guide.unknown(list(doc)), question=question,
+                guide=guide)
 
 
 def _question(doc) -> List:
@@ -166,6 +167,18 @@ def _question(doc) -> List:
 def _a_thing(token) -> bool:
     """A word naming a thing ("bio oil", "hot tub"), not an action or a general word."""
     return coverage.names_a_thing(token) and not coverage.general_word(token)
+
+
+def _a_verb_or_a_person(token) -> bool:
+    """"will I WAKE up", "put me to SLEEP": a word after a person or "to" is a verb
+    (the pipeline has no tagger); "do PEOPLE need" names who, not what."""
+    before = token.doc[token.i - 1].lower_ if token.i else ""
+    return before in _PERSON_OR_TO or token.lower_ in _WHO
+
+
+_PERSON_OR_TO = {"i", "you", "he", "she", "we", "they", "it", "to", "me", "him", "her", "them"}
+_WHO = {"people", "patients", "patient", "someone", "somebody", "anyone", "anybody",
+        "everyone", "everybody", "person", "folks", "others"}
 
 
 def _outside_the_article(tokens: List, guide: "coverage.Guide") -> List:
@@ -201,9 +214,18 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
         add_subject(message, asked, context=context if asked else things)
 
 
-def add_subject(message: Message, unknown: List, context: List) -> None:
+def add_subject(message: Message, unknown: List, context: List,
+                question: Sequence = (), guide: Optional["coverage.Guide"] = None) -> None:
     """The subject named from the ``unknown`` words of the question (or, when they only
-    say when or how, from the ``context`` words of the rest of the message)."""
+    say when or how, from the ``context`` words of the rest of the message). With the
+    ``question`` and the ``guide``, a thing the article never names that comes before
+    the first unknown word is named first, although the topic examples know it ("can I
+    do YOGA after a fusion? are there poses I should avoid?")."""
+    if guide is not None and unknown:
+        first = min(t.i for t in unknown)
+        earlier = [t for t in _outside_the_article(list(question), guide)
+                   if t.i < first and _a_thing(t) and not _a_verb_or_a_person(t)]
+        unknown = earlier[:1] + list(unknown)
     subject = coverage.subject_of(unknown, context)
     start = coverage.subject_word(unknown, context).idx
     entities = list(message.get(ENTITIES) or [])
