@@ -65,7 +65,7 @@ class Triage(GraphComponent):
         return {"classifier_emergency_threshold": 0.8,
                 "classifier_after_surgery_threshold": 0.5, "max_message_chars": None,
                 "phrasings": str(TRIAGE_PHRASINGS_DIR.relative_to(PROJECT_ROOT)), "C": 4.0,
-                "model_acute_threshold": 0.55, "model_after_surgery_threshold": 0.7,
+                "model_acute_threshold": 0.65, "model_after_surgery_threshold": 0.7,
                 "model_ordinary_threshold": 0.7}
 
     @classmethod
