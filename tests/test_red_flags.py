@@ -279,6 +279,13 @@ def test_new_wordings_of_a_red_flag_alert(acute, text, kind):
     "My mum can barely walk to the corner shop with her stenosis, would MISS help her?",
     "I passed out getting a blood test as a teenager, how painful is the operation?",
     "I fell off my bike two summers ago and my back was never right, is MISS for that?",
+    # Figures of speech and everyday words round red-flag words.
+    "My stitches came out on Monday, when can I go swimming?",
+    "Is a slipped disc something keyhole surgery can fix?",
+    "The quote made me feel faint, is there a payment plan?",
+    "I shot myself in the foot by skipping physio, is surgery the answer now?",
+    "I had a small stroke 3 yrs ago, can I still have the operation?",
+    "When do I stop the stool softener they gave me?",
 ])
 def test_long_standing_limits_and_past_faints_are_not_emergencies(acute, text):
     assert acute(text) == []
