@@ -1,12 +1,12 @@
 """The assistant on real-world-style questions, scored on what the patient gets.
 
-Thirteen files, each written blind to the training data by a helper who read public
+Fourteen files, each written blind to the training data by a helper who read public
 patient questions, before the change they judge, and never edited after
-(tests/nlu/realworld_heldout.yml, realworld_heldout_2.yml ... realworld_heldout_13.yml).
-Files 2, 4, 6, 8, 9, 10, 11 and 12 have since been used for development (their misses were
-read and tuned on: file 2 from round 5, file 4 from round 7, file 6 from round 8, file 8
-from round 9, file 9 from round 10, file 10 from round 11, file 11 from round 12, file
-12 from round 13), so files 1, 3, 5, 7 and 13 are held out. Each
+(tests/nlu/realworld_heldout.yml, realworld_heldout_2.yml ... realworld_heldout_14.yml).
+Files 2, 4, 6, 8, 9, 10, 11, 12 and 13 have since been used for development (their misses
+were read and tuned on: file 2 from round 5, file 4 from round 7, file 6 from round 8,
+file 8 from round 9, file 9 from round 10, file 10 from round 11, file 11 from round 12,
+file 12 from round 13, file 13 from round 14), so files 1, 3, 5, 7 and 14 are held out. Each
 message expects one or more topics (in the order asked), ``not_covered`` (a subject
 the article does not address, with its ``subject``) or ``out_of_scope``.
 

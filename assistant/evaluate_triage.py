@@ -19,9 +19,9 @@ tunings 7 and 8 "batch 5" and "batch 6", which train the triage model from round
 tunings 9-11 "batch 7" to "batch 9", tuned on in round 8; tuning 12 "batch 11", in
 round 9; tuning 13 "batch 12", in round 10; tuning 14 "batch 13", in round 11; tuning 15
 "batch 14", in round 12; tuning 16 "batch 15", in round 13; tuning 17 "batch 17", written
-blind in round 13 as a development set and tuned on at once); the untouched part (written
-with the first tuning part), batch 10 (written blind at the start of round 8) and batch 16
-(at the start of round 13) never were, and are reported on their own; their misses are not printed.
+blind in round 13 as a development set and tuned on at once; tuning 18 "batch 16", in
+round 14); the untouched part (written with the first tuning part), batch 10 (written
+blind at the start of round 8) and batch 18 (at the start of round 14) never were, and are reported on their own; their misses are not printed.
 ``--parts`` scores only the parts named (e.g. only the tuning parts, while tuning).
 """
 import argparse
