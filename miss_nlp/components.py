@@ -121,11 +121,18 @@ class Triage(GraphComponent):
             tokens = (triage.tokens_of(doc) if doc is not None
                       else triage.tokens_of_text(message.get(TEXT) or ""))
             seen = (triage_model.probabilities(self.model, message.get(TEXT) or "")
-                    if self.model is not None else {})
+                    if self.model is not None and says_something(doc) else {})
             decide(message, tokens, {**self.config, "max_message_chars":
                                      self.config["max_message_chars"] or triage.max_message_chars()},
                    seen)
         return messages
+
+
+def says_something(doc) -> bool:
+    """Whether a message holds a word with content: "and", "this one" or "no" hold
+    none, so the triage model has nothing to read in them (it read "and" as an
+    emergency, 1.00 sure, and "no" as a recovery report)."""
+    return doc is None or any(t.is_alpha and not t.is_stop and len(t.text) > 2 for t in doc)
 
 
 def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, Any],
@@ -148,7 +155,7 @@ def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, An
     plain = (not mentioned and not too_long and not triage.asks_a_question(tokens)
              and not triage.says_it_is_not_urgent(tokens))
     if (top == EMERGENCY_INTENT and sure >= config["classifier_emergency_threshold"]
-            and plain and not own_recovery):
+            and plain and not own_recovery and says_something(message.get(SPACY_DOCS[TEXT]))):
         set_intent(message, EMERGENCY_INTENT, ranking)
         add_entities(message, RED_FLAG_ENTITY, [triage.UNSPECIFIED])
         return

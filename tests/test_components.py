@@ -64,6 +64,16 @@ def test_a_sure_emergency_seen_only_by_the_classifier_is_named_unspecified(nlp, 
     assert msg.get("entities")[0]["value"] == "unspecified"
 
 
+@pytest.mark.parametrize("text", ["and", "and so on", "this one"])
+def test_a_message_with_no_word_of_content_is_no_emergency_however_sure_the_classifier(
+        nlp, storage, context, text):
+    ranking = [{"name": "emergency", "confidence": 0.99}, {"name": "out_of_scope",
+                                                           "confidence": 0.01}]
+    msg = message(nlp, text, intent=ranking[0], ranking=ranking)
+    triage_component(storage, context).process([msg])
+    assert msg.get("intent")["name"] == "out_of_scope"
+
+
 def test_an_unsure_classifier_emergency_gives_way_to_the_next_intent(nlp, storage, context):
     ranking = [{"name": "emergency", "confidence": 0.4}, {"name": "risks_complications",
                                                           "confidence": 0.35}]

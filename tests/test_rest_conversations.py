@@ -149,6 +149,13 @@ def test_a_greeting_with_a_question_to_come_is_greeted_not_alarmed(chat, message
     assert replies[0]["text"].startswith(rendered("utter_greet")[0][:20])
 
 
+@pytest.mark.parametrize("message", ["and", "and so on", "this one", "no", "and?"])
+def test_a_word_with_nothing_in_it_is_not_read_as_an_emergency_or_a_recovery(chat, message):
+    replies = chat.say(message)
+    assert replies and not triage_marks(replies)
+    assert replies[0]["text"] not in rendered("utter_after_surgery")
+
+
 def test_a_mentioned_red_flag_adds_one_sentence_on_urgent_care(chat):
     from miss_nlp.triage import when_mentioned
 
