@@ -141,8 +141,8 @@ def quiet_rasa_logs() -> None:
 
 @lru_cache(maxsize=1)
 def served_agent(model: Path):
-    """The trained model as served (the clinic's NLG, no action server), loaded once per
-    process (about 9 s): the evaluations, and the tests that run them, share it."""
+    """The trained model as served (the clinic's NLG), loaded once per process
+    (about 9 s): the evaluations, and the tests that run them, share it."""
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 

@@ -67,9 +67,9 @@ def assistant_data(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def assistant(trained_model, assistant_data):
     """The assistant as `make run` serves it, once for the whole test session: the
-    action server, the Rasa server (the REST channel, the SMS channel with the test
-    Twilio account of tests/http_helpers.py, CORS for the demo page's origin) and the
-    widget's demo page, on free loopback ports.
+    Rasa server (the REST channel, the SMS channel with the test Twilio account of
+    tests/http_helpers.py, CORS for the demo page's origin) and the widget's demo
+    page, on free loopback ports.
 
     Conversations go to a SQLite store of the session's own (``assistant_data``, also
     ``assistant.data``), never var/. Every test talks under fresh sender ids, so no

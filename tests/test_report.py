@@ -1,9 +1,9 @@
 """The clinic's report (assistant/report) end to end, and the widget's "Was this helpful?".
 
-A real assistant (action server, Rasa server with the REST and Twilio SMS
-channels, the widget's demo page) fills its own conversation store: patients on
-the widget (one in headless Chromium, clicking "No" with the keyboard), by SMS
-(signed as Twilio signs), on the REST API and in the shell; red flags, an
+A real assistant (the Rasa server with the REST and Twilio SMS channels, the
+widget's demo page) fills its own conversation store: patients on the widget
+(one in headless Chromium, clicking "No" with the keyboard), by SMS (signed as
+Twilio signs), on the REST API and in the shell; red flags, an
 after-surgery concern, questions the guide cannot answer asked in different
 words, personal details typed in, feedback. Then the README's command writes the
 report, and its CSV files are checked against what was sent, counted here from
