@@ -39,7 +39,7 @@ $(STAMPS)/spacy: $(STAMPS)/venv miss_nlp/pipeline.py miss_nlp/terms.py
 
 setup: $(STAMPS)/spacy  ## Create the virtual environment and install everything
 
-# Rasa warns about responses that only actions and channels send and about the two
+# Rasa warns about responses that only the channels send and about the two
 # intents only the input guard sends; tests/test_dialogue.py fails on any other.
 validate: setup  ## Check the training data and domain
 	$(BIN)/python -m pytest -q tests/test_dialogue.py -k validates

@@ -88,7 +88,7 @@ def run_ours(name: str, model: Path, tmp: Path, texts: Sequence[str], args: argp
                            env={"MISS_DATA_DIR": str(tmp / f"{name}-data"), **(env or {})},
                            extra_args=["--model", str(model)]) as ours:
         return measure(name, ours.rest_webhook, started,
-                       {"rasa": ours.processes[1].pid, "actions": ours.processes[0].pid},
+                       {"rasa": ours.processes[0].pid},
                        texts, args.levels, args.messages)
 
 

@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from miss_config.paths import MODEL, PROJECT_ROOT
 
@@ -36,7 +36,6 @@ OUT_OF_SCOPE = "out_of_scope"
 NOT_COVERED = "not_covered"   # the guide does not cover the subject: declined, named
 FALLBACK = "nlu_fallback"
 DECLINED = "declined"
-FROM_ARTICLE = "article_passage"
 
 
 def load_examples(path: Path) -> List[Tuple[str, str]]:
@@ -46,12 +45,10 @@ def load_examples(path: Path) -> List[Tuple[str, str]]:
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
-def outcome(intent: str, text: str, finds_passage: Callable[[str], bool]) -> str:
+def outcome(intent: str) -> str:
     """What the patient gets for a message the pipeline labelled ``intent``."""
-    if intent in (OUT_OF_SCOPE, NOT_COVERED):
+    if intent in (OUT_OF_SCOPE, NOT_COVERED, FALLBACK):
         return DECLINED
-    if intent == FALLBACK:
-        return FROM_ARTICLE if finds_passage(text) else DECLINED
     return intent
 
 
@@ -63,7 +60,6 @@ class Report:
     emergency_recall: float
     out_of_scope_declined: float
     out_of_scope_answered_as_topic: float
-    fallback_answered_from_article: int
     confusion: Dict[str, Dict[str, int]]
     misses: List[Tuple[str, str, str]]
     classifier: Optional[Dict[str, Tuple[float, float]]] = None
@@ -99,7 +95,6 @@ def score(examples: Sequence[Tuple[str, str]], predicted: Sequence[str]) -> Repo
         emergency_recall=share([EMERGENCY]),
         out_of_scope_declined=oos[DECLINED] / oos_total,
         out_of_scope_answered_as_topic=sum(oos[t] for t in TOPICS) / oos_total,
-        fallback_answered_from_article=sum(c[FROM_ARTICLE] for c in confusion.values()),
         confusion={k: dict(v) for k, v in confusion.items()},
         misses=misses,
     )
@@ -146,8 +141,8 @@ def quiet_rasa_logs() -> None:
 
 @lru_cache(maxsize=1)
 def served_agent(model: Path):
-    """The trained model as served (the clinic's NLG, no action server), loaded once per
-    process (about 9 s): the evaluations, and the tests that run them, share it."""
+    """The trained model as served (the clinic's NLG), loaded once per process
+    (about 9 s): the evaluations, and the tests that run them, share it."""
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
@@ -210,7 +205,7 @@ def print_report(report: Report, baseline: Report, seconds: float,
     print("\nClassifier alone (top intent, no fallback), pipeline vs TF-IDF+LR baseline:")
     for name, (ours, theirs) in classifier.items():
         print(f"  {name:22s} {ours:6.1%} vs {theirs:6.1%}   ratio {ours / max(theirs, 1e-9):.3f}")
-    print("\nAs served (fallback, article search and red-flag net included):")
+    print("\nAs served (fallback and red-flag net included):")
     print(f"Topic accuracy            {report.topic_accuracy:6.1%}"
           f"   (baseline, which never falls back: {baseline.topic_accuracy:6.1%})")
     print(f"Overall accuracy          {report.overall_accuracy:6.1%}"
@@ -218,7 +213,6 @@ def print_report(report: Report, baseline: Report, seconds: float,
     print(f"Emergency recall          {report.emergency_recall:6.1%}")
     print(f"Out-of-scope declined     {report.out_of_scope_declined:6.1%}"
           f"   (answered as a topic: {report.out_of_scope_answered_as_topic:.1%})")
-    print(f"Answered from the article after fallback: {report.fallback_answered_from_article}")
     print(f"Parse time {seconds:.1f}s")
     if report.misses:
         print("\nMisses (expected -> got: text):")
@@ -227,17 +221,13 @@ def print_report(report: Report, baseline: Report, seconds: float,
 
 
 def evaluate(model: Path = MODEL, out: Optional[Path] = None) -> Tuple[Report, Report]:
-    from actions.article_search import article_index
-
     test = load_examples(HELDOUT)
     train = load_examples(TRAINING)
     print(f"Evaluating {model.name} on {len(test)} held-out messages...", flush=True)
     started = time.monotonic()
     parsed = asyncio.run(pipeline_intents(model, [t for t, _ in test]))
     seconds = time.monotonic() - started
-    index = article_index()
-    predicted = [outcome(served, t, lambda q: index.best(q) is not None)
-                 for (served, _), (t, _) in zip(parsed, test)]
+    predicted = [outcome(served) for served, _ in parsed]
     report = score(test, predicted)
     baseline_top = baseline_predictions(train, test)
     baseline = score(test, baseline_top)

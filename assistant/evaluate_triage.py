@@ -102,7 +102,7 @@ def score(part: Dict, reply_for, crisis_line: str) -> TriageScore:
 
 def served_replies(model: Path, with_custom: bool = False):
     """A function text -> the bot messages a new patient gets, from the trained model
-    with the project's NLG (no action server: only the first reply is scored)."""
+    with the project's NLG (only the first reply is scored)."""
     from rasa.shared.core.events import BotUttered
 
     from assistant.evaluate import served_agent

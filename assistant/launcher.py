@@ -1,7 +1,7 @@
-"""The command line that starts the assistant: the action server, the Rasa server
-and the website chat widget together, stopped together.
+"""The command line that starts the assistant: the Rasa server and the website
+chat widget together, stopped together.
 
-    python -m assistant.launcher run   [--host 127.0.0.1] [--port 5005] [--action-port 5055]
+    python -m assistant.launcher run   [--host 127.0.0.1] [--port 5005]
                                        [--widget-port 8080] [--no-widget]
     python -m assistant.launcher shell [--rasa-console]
 
@@ -22,8 +22,7 @@ from typing import List, Optional
 
 from assistant.processes import (base_env, browser_url, prune_at_start, rasa_run_args,
                                  rasa_server_env, running_assistant, serving_args,
-                                 start_action_server, start_process, stop, wait_for_http,
-                                 write_endpoints)
+                                 start_process, stop, wait_for_http, write_endpoints)
 from assistant.stores import lock_store_config, tracker_store_config
 from assistant.widget_server import WidgetServer, cors_args, cors_origins, start_widget_server
 from miss_config.paths import MODEL, PROJECT_ROOT
@@ -56,8 +55,7 @@ def _shell(args: argparse.Namespace) -> int:
     print(f"Starting the assistant for the shell (about 30 s; server logs in {logs})...",
           flush=True)
     try:
-        with running_assistant(port=args.port, action_port=args.action_port,
-                               log_dir=logs) as assistant:
+        with running_assistant(port=args.port, log_dir=logs) as assistant:
             if args.rasa_console:
                 import asyncio
 
@@ -121,18 +119,17 @@ def _run(args: argparse.Namespace) -> int:
     settings = load_settings(env)
     print("Starting the MISS assistant (about 30 s)...", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        endpoints = write_endpoints(args.action_port, Path(tmp), settings)
+        endpoints = write_endpoints(Path(tmp), settings)
         prune_at_start(settings)
         widget = _start_widget(args)
         origins = widget.cors_origins if widget else cors_origins()
-        actions = start_action_server(args.action_port, env=env)
         try:
             rasa = start_process(rasa_run_args(args.host, args.port, endpoints)
                                  + serving_args(settings) + cors_args(origins),
                                  env=rasa_server_env(env, settings))
             try:
                 wait_for_http(f"{browser_url(args.host, args.port)}/", timeout=180, proc=rasa)
-                time.sleep(0.5)  # let the servers' own start-up lines come first
+                time.sleep(0.5)  # let the server's own start-up lines come first
                 print("\n".join(startup_block(browser_url(args.host, args.port),
                                               widget.demo_url if widget else None, settings)),
                       flush=True)
@@ -142,7 +139,6 @@ def _run(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             return 130
         finally:
-            stop(actions)
             if widget:
                 widget.close()
 
@@ -152,7 +148,6 @@ def parse_args(argv: Optional[List[str]], settings: Settings) -> argparse.Namesp
     parser.add_argument("command", choices=["run", "shell"])
     parser.add_argument("--host", default=settings.host)
     parser.add_argument("--port", type=int, default=settings.port)
-    parser.add_argument("--action-port", type=int, default=settings.action_port)
     parser.add_argument("--widget-host", default=settings.widget_host)
     parser.add_argument("--widget-port", type=int, default=settings.widget_port)
     parser.add_argument("--no-widget", action="store_true",
@@ -176,7 +171,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"No trained model at {MODEL}; run `make train` first (or `make doctor`).",
               file=sys.stderr)
         return 1
-    busy = _busy_ports(args, settings)
+    busy = _busy_ports(args)
     if busy:
         print("\n".join(busy), file=sys.stderr)
         if args.command == "shell":
@@ -187,13 +182,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     return _shell(args) if args.command == "shell" else _run(args)
 
 
-def _busy_ports(args: argparse.Namespace, settings: Settings) -> List[str]:
+def _busy_ports(args: argparse.Namespace) -> List[str]:
     """One line with the fix for each port the servers could not listen on
     (assistant/doctor/configuration.py's check), instead of a traceback from deep inside Rasa."""
     from assistant.doctor.configuration import Port, check_ports
 
-    ports = [Port("Rasa server", "MISS_PORT", args.host, args.port),
-             Port("action server", "MISS_ACTION_PORT", settings.action_host, args.action_port)]
+    ports = [Port("Rasa server", "MISS_PORT", args.host, args.port)]
     if args.command == "run" and not args.no_widget:
         ports.append(Port("widget demo page", "MISS_WIDGET_PORT", args.widget_host,
                           args.widget_port))

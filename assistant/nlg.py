@@ -2,11 +2,11 @@
 
 Configured in endpoints.yml as ``nlg: type: assistant.nlg.ClinicResponses``.
 Every response may use the settings of knowledge/clinic.yml ({clinic_phone},
-{emergency_number}, ...), so emergency advice and the clinic contact need no
-action server: they still reach the patient when the action server is down.
-An answer that rests on the article (knowledge/sources.yml) carries its source
-quote as ``custom.source``, which the website widget shows as "From our patient
-guide" and the SMS channel leaves out.
+{emergency_number}, ...): every reply of the assistant is a response filled
+here, inside the Rasa server (there are no custom actions). An answer that rests
+on the article (knowledge/sources.yml) carries its source quote as
+``custom.source``, which the website widget shows as "From our patient guide"
+and the SMS channel leaves out.
 
 Triage replies come from knowledge/red_flags.yml (miss_nlp.triage): ``utter_emergency``
 gives the advice for the red flags of the patient's latest message, read from its

@@ -12,10 +12,8 @@ as a patient sees it (``patient_texts``), for assistant/readability.py to measur
   (widget/**/*.js; pieces joined with ``+`` count as one) that reads as words, not code,
   and has at least 5 words: the names of its controls.
 
-``{passage}`` in ``utter_article_passage`` is a sentence of the article quoted word for
-word; it is left out, so the grade is that of the words around it. A response that is
-only a placeholder filled at run time from another file (``"{triage_advice}"``, from
-red_flags.yml) is measured in that file.
+A response that is only a placeholder filled at run time from another file
+(``"{triage_advice}"``, from red_flags.yml) is measured in that file.
 """
 import re
 from dataclasses import dataclass
@@ -29,7 +27,7 @@ from miss_config.paths import PROJECT_ROOT
 # In red_flags.yml: the texts said to a patient.
 RED_FLAG_KEYS = re.compile(r"(advice|note|reply|mentioned)$|^text$")
 # Stand-ins for the placeholders that are not clinic settings; any other is read as "this".
-STANDINS = {"passage": "", "number": "1", "title": "What is MISS?"}
+STANDINS = {"number": "1", "title": "What is MISS?"}
 UNKNOWN_STANDIN = "this"
 MIN_WIDGET_WORDS = 5
 

@@ -1,11 +1,11 @@
-"""Starting, waiting for and stopping the action server and the Rasa server.
+"""Starting, waiting for and stopping the Rasa server (the assistant has no action
+server: every reply is a response, filled by assistant/nlg.py).
 
 Every server started here is served safely (README: "Production serving"):
 conversations and locks as assistant/stores.py says, no HTTP API unless
 MISS_JWT_SECRET is set (then JWT only), request size and timeouts limited,
-logs redacted (assistant/logging.yml), the action server on loopback or a
-private address. Servers run through assistant/quiet.py, which filters
-dependencies' warnings nobody running the assistant can act on.
+logs redacted (assistant/logging.yml). Servers run through assistant/quiet.py,
+which filters dependencies' warnings nobody running the assistant can act on.
 """
 import os
 import signal
@@ -103,11 +103,6 @@ def rasa_server_env(env: Mapping[str, str], settings: Settings) -> Dict[str, str
     return {**env, **settings.sanic_env}
 
 
-def action_server_env(env: Mapping[str, str], settings: Settings) -> Dict[str, str]:
-    """The environment for `rasa run actions`: rasa_sdk binds to SANIC_HOST."""
-    return {**env, "SANIC_HOST": settings.action_host}
-
-
 def serving_args(settings: Settings) -> List[str]:
     """`rasa run` arguments for safe serving.
 
@@ -135,16 +130,12 @@ def rasa_run_args(host: str, port: int, endpoints: Path, model: Path = MODEL) ->
     )
 
 
-def write_endpoints(action_port: int, directory: Path, settings: Settings) -> Path:
-    """endpoints.yml with the action server on ``action_port`` and the tracker and
-    lock stores of ``settings``; the rest as in the project's. Creates the data
-    folder for SQLite."""
+def write_endpoints(directory: Path, settings: Settings) -> Path:
+    """endpoints.yml with the tracker and lock stores of ``settings``; the rest as in
+    the project's. Creates the data folder for SQLite."""
     import yaml
 
     endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text("utf-8")) or {}
-    host = "127.0.0.1" if settings.action_host == "localhost" else settings.action_host
-    url_host = f"[{host}]" if ":" in host else host
-    endpoints["action_endpoint"] = {"url": f"http://{url_host}:{action_port}/webhook"}
     endpoints["tracker_store"] = tracker_store_config(settings)
     if endpoints["tracker_store"]["dialect"] == "sqlite":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -181,7 +172,6 @@ def prune_at_start(settings: Settings) -> None:
 class Assistant:
     host: str
     port: int
-    action_port: int
     processes: List[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -193,55 +183,27 @@ class Assistant:
         return f"{self.url}/webhooks/rest/webhook"
 
 
-def start_action_server(port: int, log: Optional[Path] = None,
-                        env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
-    """`rasa run actions` on MISS_ACTION_HOST (loopback by default):``port``."""
-    from assistant.quiet import command
-
-    env = env if env is not None else base_env()
-    env = action_server_env(env, load_settings(env))
-    proc = start_process(
-        command("rasa", "run", "actions", "--actions", "actions",
-                "--port", str(port), "--logging-config-file", str(LOGGING_CONFIG)),
-        log=log,
-        env=env,
-    )
-    try:
-        wait_for_http(f"{browser_url(env['SANIC_HOST'], port)}/health", timeout=60, proc=proc)
-    except Exception:
-        stop(proc)
-        raise
-    return proc
-
-
 @contextmanager
 def running_assistant(host: str = "127.0.0.1", port: Optional[int] = None,
-                      action_port: Optional[int] = None, log_dir: Optional[Path] = None,
-                      start_timeout: float = 180, env: Optional[Dict[str, str]] = None,
-                      extra_args: Sequence[str] = (),
-                      start_actions: bool = True) -> Iterator[Assistant]:
-    """The action server and the Rasa server, stopped on exit whatever happens.
+                      log_dir: Optional[Path] = None, start_timeout: float = 180,
+                      env: Optional[Dict[str, str]] = None,
+                      extra_args: Sequence[str] = ()) -> Iterator[Assistant]:
+    """The Rasa server, stopped on exit whatever happens.
 
-    ``env`` is added to both servers' environment (and chooses the tracker and
-    lock stores, the data folder, the JWT secret: see miss_config/settings.py);
-    ``extra_args`` go to `rasa run`. With ``start_actions=False`` the Rasa server
-    uses an action server already running on ``action_port`` (a second Rasa
-    server sharing the first one's).
+    ``env`` is added to its environment (and chooses the tracker and lock stores,
+    the data folder, the JWT secret: see miss_config/settings.py); ``extra_args``
+    go to `rasa run`.
     """
     full_env = {**base_env(), **(env or {})}
     settings = load_settings(full_env)
     port = port or free_port()
-    action_port = action_port or free_port()
-    assistant = Assistant(host, port, action_port)
+    assistant = Assistant(host, port)
     with tempfile.TemporaryDirectory() as tmp:
         logs = Path(log_dir) if log_dir else Path(tmp)
         logs.mkdir(parents=True, exist_ok=True)
         try:
-            endpoints = write_endpoints(action_port, Path(tmp), settings)
+            endpoints = write_endpoints(Path(tmp), settings)
             prune_at_start(settings)
-            if start_actions:
-                assistant.processes.append(
-                    start_action_server(action_port, log=logs / "actions.log", env=full_env))
             rasa = start_process(
                 rasa_run_args(host, port, endpoints) + serving_args(settings)
                 + list(extra_args),

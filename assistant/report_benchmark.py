@@ -105,9 +105,8 @@ class Generator:
         self.bot_text = "An answer of about sixty words from the patient guide. " * 6
         self._bot = {}
         for utter in [f"utter_{t}" for t in TOPIC_QUESTIONS] + [o[2] for o in OTHER] + [
-                "utter_emergency", "utter_after_surgery", "utter_cannot_answer",
-                "utter_article_passage"]:
-            custom = answer if utter[6:] in TOPIC_QUESTIONS or utter == "utter_article_passage" \
+                "utter_emergency", "utter_after_surgery", "utter_cannot_answer"]:
+            custom = answer if utter[6:] in TOPIC_QUESTIONS \
                 else ({"triage": "acute"} if utter == "utter_emergency" else None)
             buttons = ([{"title": "What is MISS?", "payload": "/what_is_miss"}] * 8
                        if utter == "utter_cannot_answer" else None)
@@ -166,8 +165,7 @@ class Generator:
         text = self.unanswered_text()
         if r < 0.93:
             return text, "out_of_scope", rng.uniform(0.5, 1.0), [], ["utter_cannot_answer"]
-        return text, "nlu_fallback", 0.2, [], [rng.choice(["utter_cannot_answer",
-                                                           "utter_article_passage"])]
+        return text, "nlu_fallback", 0.2, [], ["utter_cannot_answer"]
 
     def conversation(self, start: float) -> Tuple[str, List[Tuple]]:
         rng = self.rng

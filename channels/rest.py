@@ -2,8 +2,8 @@
 
 The website widget and the command-line shell both talk to this channel, at
 Rasa's usual ``/webhooks/rest/webhook`` (``?stream=true`` streams the answers as
-they come). Every message gets an answer: when nothing at all was said back (an
-action server or database that is down, an exception) or the conversation could
+they come). Every message gets an answer: when nothing at all was said back (a
+database that is down, an exception) or the conversation could
 not be stored, the answer is ``utter_service_unavailable`` (:func:`answer_never_silent`,
 with the output channels below). ``/webhooks/rest/feedback`` takes the widget's
 "Was this helpful?" (channels/feedback.py).

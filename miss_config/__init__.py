@@ -2,5 +2,5 @@
 (paths.py), its settings from the environment (settings.py) and its knowledge
 (knowledge.py: knowledge/ and the domain's responses).
 
-It imports none of the project's other packages, so miss_nlp, actions,
-assistant and channels can all use it without an import cycle."""
+It imports none of the project's other packages, so miss_nlp, assistant and
+channels can all use it without an import cycle."""

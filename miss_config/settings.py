@@ -13,7 +13,6 @@ The README's settings table is generated from these fields
 Only the standard library is used: `make doctor` imports this before anything
 is installed.
 """
-import ipaddress
 import os
 import re
 import sys
@@ -89,19 +88,6 @@ def _folder(raw: str) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
-def _action_host(raw: str) -> str:
-    """Only the Rasa server may call the action server: loopback or private only."""
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
-        address = None
-    if raw != "localhost" and (address is None or address.is_unspecified
-                               or not (address.is_loopback or address.is_private)):
-        raise ValueError("the action server may listen on a loopback or private IP address "
-                         "only (e.g. 127.0.0.1, 10.0.0.5)")
-    return raw
-
-
 def parse_origins(raw: Optional[str]) -> List[str]:
     """Exact origins (scheme://host[:port]), comma-separated; no '*' or patterns."""
     origins = []
@@ -140,10 +126,6 @@ class Settings:
     # Where the servers listen
     host: str = setting("MISS_HOST", "127.0.0.1", "where the Rasa server listens")
     port: int = setting("MISS_PORT", 5005, "the Rasa server's port", _port)
-    action_host: str = setting("MISS_ACTION_HOST", "127.0.0.1",
-                               "where the action server listens (loopback or private IP only)",
-                               _action_host)
-    action_port: int = setting("MISS_ACTION_PORT", 5055, "the action server's port", _port)
     widget_host: str = setting("MISS_WIDGET_HOST", "127.0.0.1",
                                "where `make run` serves the widget and its demo page")
     widget_port: int = setting("MISS_WIDGET_PORT", 8080, "the widget demo page's port", _port)

@@ -1,15 +1,14 @@
 """Shared fixtures: the trained model, the served assistant the end-to-end tests
-share, the spaCy pipeline, and the action tests' dispatcher, domain and tracker builder.
+share, and the spaCy pipeline.
 
 Tests that need a server of another configuration (API on, rate limits, SMS,
 PostgreSQL) start their own with tests/services.py.
 """
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
 
-from miss_config.paths import MODEL, PROJECT_ROOT
+from miss_config.paths import MODEL
 from tests.http_helpers import RestChat, sms_env
 from tests.services import API_JWT_SECRET, served_assistant
 
@@ -67,9 +66,9 @@ def assistant_data(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def assistant(trained_model, assistant_data):
     """The assistant as `make run` serves it, once for the whole test session: the
-    action server, the Rasa server (the REST channel, the SMS channel with the test
-    Twilio account of tests/http_helpers.py, CORS for the demo page's origin) and the
-    widget's demo page, on free loopback ports.
+    Rasa server (the REST channel, the SMS channel with the test Twilio account of
+    tests/http_helpers.py, CORS for the demo page's origin) and the widget's demo
+    page, on free loopback ports.
 
     Conversations go to a SQLite store of the session's own (``assistant_data``, also
     ``assistant.data``), never var/. Every test talks under fresh sender ids, so no
@@ -107,30 +106,3 @@ def nlp():
 
     return spacy.load(PIPELINE_PACKAGE)
 
-
-# --- Action unit tests: a dispatcher, the domain, and a small tracker builder ---
-
-@pytest.fixture
-def dispatcher():
-    from rasa_sdk.executor import CollectingDispatcher
-
-    return CollectingDispatcher()
-
-
-@pytest.fixture(scope="session")
-def domain() -> Dict:
-    import yaml
-
-    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-
-
-def make_tracker(text: str, intent: str, entities: List[Dict] = ()):
-    """A tracker whose latest patient message is ``text``, understood as ``intent``."""
-    from rasa_sdk import Tracker
-
-    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0},
-              "entities": list(entities)}
-    return Tracker(sender_id="patient-test", slots={}, latest_message=latest,
-                   events=[{"event": "user", "text": text, "parse_data": latest}],
-                   paused=False, followup_action=None, active_loop={},
-                   latest_action_name="action_listen")

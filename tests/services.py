@@ -35,11 +35,11 @@ def log_dir(name: str) -> Path:
 @contextmanager
 def served_assistant(logs: str, env: Dict[str, str], widget: bool = False,
                      extra_args: Sequence[str] = (), **options) -> Iterator[Assistant]:
-    """The action server and the Rasa server with ``env`` added to their settings,
-    logging to test-artifacts/``logs``; with ``widget``, the widget's demo page too,
-    its origin allowed through CORS, as `make run` serves them (``.widget``).
+    """The Rasa server with ``env`` added to its settings, logging to
+    test-artifacts/``logs``; with ``widget``, the widget's demo page too, its
+    origin allowed through CORS, as `make run` serves them (``.widget``).
     ``.data`` is the data folder of MISS_DATA_DIR. Other ``options`` go to the
-    launcher's running_assistant (port, action_port, start_actions, ...)."""
+    launcher's running_assistant (port, start_timeout, ...)."""
     data = Path(env["MISS_DATA_DIR"]) if env.get("MISS_DATA_DIR") else None
     with ExitStack() as stack:
         front = None
@@ -57,17 +57,15 @@ def served_assistant(logs: str, env: Dict[str, str], widget: bool = False,
 @contextmanager
 def two_servers(env: Dict[str, str], logs: str,
                 data_dirs: Optional[Sequence[str]] = None) -> Iterator[Tuple[Assistant, Assistant]]:
-    """Two Rasa servers started side by side, sharing the first one's action server,
-    as on two machines behind a load balancer; each with a data folder of its own
-    when ``data_dirs`` are given. Logs in test-artifacts/``logs``/a and /b."""
-    action_port = free_port()
+    """Two Rasa servers started side by side, as on two machines behind a load
+    balancer; each with a data folder of its own when ``data_dirs`` are given.
+    Logs in test-artifacts/``logs``/a and /b."""
     settings = [{**env, "MISS_DATA_DIR": str(d)} for d in data_dirs] if data_dirs else [env, env]
     stacks = [ExitStack(), ExitStack()]
     try:
         with ThreadPoolExecutor(2) as pool:
             starting = [pool.submit(stacks[i].enter_context, served_assistant(
-                f"{logs}/{'ab'[i]}", settings[i], action_port=action_port,
-                start_actions=(i == 0))) for i in range(2)]
+                f"{logs}/{'ab'[i]}", settings[i])) for i in range(2)]
         yield starting[0].result(), starting[1].result()
     finally:
         for stack in stacks:

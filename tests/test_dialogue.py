@@ -15,17 +15,17 @@ MAX_HISTORY = "5"
 
 
 def responses_sent_outside_rules():
-    """Responses that custom actions and the channels send themselves."""
-    files = [*(PROJECT_ROOT / "actions").glob("*.py"), *(PROJECT_ROOT / "channels").glob("*.py")]
+    """Responses that the channels send themselves (there are no custom actions)."""
+    files = (PROJECT_ROOT / "channels").glob("*.py")
     return set(re.findall(r'"(utter_\w+)"', "".join(p.read_text("utf-8") for p in files)))
 
 
 def known_warnings():
     """Warnings that are true by design, and why.
 
-    Rasa's validator does not see responses that custom actions and channels send, and the
-    two intents the input guard sends and the one the coverage check sets have no NLU
-    examples on purpose.
+    Rasa's validator does not see responses that the channels send, and the two intents
+    the input guard sends and the one the coverage check sets have no NLU examples on
+    purpose.
     """
     allowed = {f"The utterance '{name}' is not used in any story or rule."
                for name in responses_sent_outside_rules()}

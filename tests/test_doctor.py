@@ -165,11 +165,10 @@ def test_host_that_is_not_this_machines():
 
 
 def test_ports_come_from_the_launchers_variables():
-    ports = configuration.ports_from({"MISS_PORT": "6005", "MISS_ACTION_PORT": "6055",
-                               "MISS_WIDGET_PORT": "6080", "MISS_HOST": "10.0.0.5"})
+    ports = configuration.ports_from({"MISS_PORT": "6005", "MISS_WIDGET_PORT": "6080",
+                                      "MISS_HOST": "10.0.0.5"})
     assert [(p.variable, p.host, p.port) for p in ports] == [
-        ("MISS_PORT", "10.0.0.5", 6005), ("MISS_ACTION_PORT", "127.0.0.1", 6055),
-        ("MISS_WIDGET_PORT", "127.0.0.1", 6080)]
+        ("MISS_PORT", "10.0.0.5", 6005), ("MISS_WIDGET_PORT", "127.0.0.1", 6080)]
 
 
 def test_settings_the_launcher_would_refuse():
@@ -177,8 +176,8 @@ def test_settings_the_launcher_would_refuse():
     one_line_with_fix(configuration.check_settings({"MISS_JWT_SECRET": "short"}),
                       "MISS_JWT_SECRET", "openssl rand -hex 32")
     one_line_with_fix(configuration.check_settings({"MISS_CORS_ORIGINS": "*"}), "MISS_CORS_ORIGINS")
-    one_line_with_fix(configuration.check_settings({"MISS_ACTION_HOST": "0.0.0.0"}),
-                      "MISS_ACTION_HOST")
+    one_line_with_fix(configuration.check_settings({"MISS_WIDGET_PORT": "70000"}),
+                      "MISS_WIDGET_PORT", "0 to 65535")
     one_line_with_fix(configuration.check_settings({"MISS_PORT": "50o5"}), "MISS_PORT",
                       "not a number")
 

@@ -1,8 +1,8 @@
 """Issue 10, part 1 and 2 on SQLite: no request can stop the server, JWT failures are 401,
 and what patients type is stored without phone numbers, e-mail addresses or dates.
 
-The served tests run the real Rasa and action servers (SQLite store, API on with
-JWT) and read the conversation database itself afterwards.
+The served tests run the real Rasa server (SQLite store, API on with JWT) and
+read the conversation database itself afterwards.
 """
 import json
 import sqlite3

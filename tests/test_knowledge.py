@@ -74,7 +74,7 @@ def test_clinic_details_are_only_in_the_clinic_file():
 
 
 def test_response_placeholders_are_clinic_settings_or_what_the_nlg_fills():
-    allowed = set(REQUIRED_CLINIC_KEYS) | {"passage", "triage_advice", "not_covered_subject"}
+    allowed = set(REQUIRED_CLINIC_KEYS) | {"triage_advice", "not_covered_subject"}
     for name, variations in RESPONSES.items():
         for variation in variations:
             fields = {f for _, f, _, _ in string.Formatter().parse(variation["text"]) if f}

@@ -11,8 +11,8 @@ PACKAGES = ("miss_config", "miss_nlp", "actions", "assistant", "channels")
 MAY_IMPORT = {
     "miss_config": set(),
     "miss_nlp": {"miss_config"},
-    "actions": {"miss_config", "miss_nlp"},
-    "assistant": {"miss_config", "miss_nlp", "actions", "channels"},
+    "actions": set(),      # no custom actions: an empty package (actions/__init__.py)
+    "assistant": {"miss_config", "miss_nlp", "channels"},
     "channels": {"miss_config", "miss_nlp", "assistant"},
 }
 

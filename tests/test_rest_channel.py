@@ -22,7 +22,7 @@ async def says_nothing(message: UserMessage) -> None:
 
 
 async def fails(message: UserMessage) -> None:
-    raise RuntimeError("the action server is down")
+    raise RuntimeError("the conversation store is down")
 
 
 def answers(handler) -> list:

@@ -1,4 +1,4 @@
-"""End to end over HTTP: the real Rasa server and action server, REST channel."""
+"""End to end over HTTP: the real Rasa server, REST channel."""
 import json
 
 import pytest

@@ -21,7 +21,7 @@ from tests.services import served_assistant
 DAY = 24 * 60 * 60
 DB_FILE = "conversations.sqlite3"
 
-# Each conversation's messages, all of them answered without the action server.
+# Each conversation's messages, each with an answer of its own.
 CONVERSATIONS = {
     "old": ["hello", "how long is recovery"],          # last event 40 days ago: deleted
     "mixed": ["what are the risks", "thank you"],      # first message 40 days ago, last today: kept

@@ -1,12 +1,12 @@
 """Past one machine: two Rasa servers sharing PostgreSQL (conversations) and Redis (locks).
 
 Everything runs on loopback: PostgreSQL and Redis from Debian's packages in
-temporary folders (tests/services.py), two Rasa servers and one action server
-started by the launcher with the environment a clinic would set. The tests read
-the conversations back through the HTTP API with a JWT, as an operator would,
-and check that every message a patient got an answer to is stored once, in
-order, followed by exactly the replies that patient got; then they stop the
-action server and restart the database in the middle of the conversations.
+temporary folders (tests/services.py), two Rasa servers started by the launcher
+with the environment a clinic would set. The tests read the conversations back
+through the HTTP API with a JWT, as an operator would, and check that every
+message a patient got an answer to is stored once, in order, followed by exactly
+the replies that patient got; then they restart the database in the middle of
+the conversations.
 """
 import subprocess
 import sys
@@ -15,14 +15,13 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
 import yaml
 
 from miss_config.knowledge import clinic
-from assistant.processes import Assistant, base_env, start_action_server, stop
+from assistant.processes import Assistant, base_env
 from miss_config.paths import PROJECT_ROOT
 from tests.http_helpers import ask, bearer, get_json, post_json
 from tests.services import (INSTALL_HINT, Postgres, Redis, log_dir, missing, running_postgres,
@@ -35,7 +34,7 @@ LOGS = "scale-out-logs"
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
 DAY = 24 * 60 * 60
 
-# Questions the domain answers itself (no action server needed).
+# Questions with an answer of their own.
 QUESTIONS = [
     "hello",
     "what is minimally invasive spine surgery?",
@@ -49,7 +48,7 @@ QUESTIONS = [
     "thank you",
 ]
 # Vague enough that the classifier is unsure (nlu_fallback), so the assistant
-# needs the action server (action_search_article); checked with the model.
+# declines; checked with the model.
 UNSURE = ["tell me about the thing with the lasers", "what about the other one",
           "is the thing they do any good", "what happens to the muscles", "is it keyhole",
           "what does endoscopic mean", "anesthesia", "spinal fusion through small cuts",
@@ -69,7 +68,6 @@ class Cluster:
     postgres: Postgres
     redis: Redis
     env: Dict[str, str]
-    action_log: Path
 
     def api(self, path: str, server: int = 0, body: Optional[dict] = None) -> dict:
         url = self.servers[server].url + path
@@ -81,12 +79,6 @@ class Cluster:
 
     def events(self, sender: str, server: int = 0) -> List[dict]:
         return self.api(f"/conversations/{sender}/tracker?include_events=ALL", server)["events"]
-
-    def restart_action_server(self) -> None:
-        first = self.servers[0]
-        stop(first.processes[0])
-        first.processes[0] = start_action_server(first.action_port, log=self.action_log,
-                                                 env={**base_env(), **self.env})
 
 
 def say(server: Assistant, sender: str, text: str) -> Tuple[int, List[str]]:
@@ -127,7 +119,7 @@ def cluster(trained_model, tmp_path_factory) -> Iterator[Cluster]:
         env = {**postgres.env, **redis.env, "MISS_JWT_SECRET": JWT_SECRET,
                "MISS_DATA_DIR": str(tmp_path_factory.mktemp("scale-out-data"))}
         with two_servers(env, LOGS) as servers:
-            yield Cluster(servers, postgres, redis, env, log_dir(f"{LOGS}/a") / "actions.log")
+            yield Cluster(servers, postgres, redis, env)
 
 
 def test_both_servers_use_the_shared_database_and_lock_store(cluster):
@@ -210,24 +202,18 @@ def unsure_message(cluster: Cluster) -> str:
     pytest.fail(f"none of {UNSURE} goes to nlu_fallback with this model; add one that does")
 
 
-def test_without_the_action_server_answers_still_come_and_the_rest_gets_the_clinic(cluster):
+def test_an_unsure_question_is_declined_with_the_clinic_by_either_server(cluster):
+    """No action server: the Rasa server declines it itself (data/rules.yml)."""
     unsure = unsure_message(cluster)
-    stop(cluster.servers[0].processes[0])   # the one action server both use
-    try:
-        for n, server in enumerate(cluster.servers):
-            sender = f"no-actions-{n}-{uuid.uuid4().hex[:6]}"
-            status, replies = say(server, sender, "how long will I stay in hospital")
-            assert status == 200 and replies == rendered("utter_hospital_stay")
-            status, replies = say(server, sender, unsure)
-            assert status == 200 and len(replies) == 1 and replies[0] in UNAVAILABLE, replies
-            assert clinic()["clinic_phone"] in replies[0] and "provider" in replies[0]
-            # The conversation goes on normally afterwards.
-            status, replies = say(server, sender, "how long is recovery")
-            assert status == 200 and replies == rendered("utter_recovery_time")
-    finally:
-        cluster.restart_action_server()
-    status, replies = say(cluster.servers[1], f"actions-back-{uuid.uuid4().hex[:6]}", unsure)
-    assert status == 200 and replies and replies[0] not in UNAVAILABLE
+    for n, server in enumerate(cluster.servers):
+        sender = f"unsure-{n}-{uuid.uuid4().hex[:6]}"
+        for text, response in [("how long will I stay in hospital", "utter_hospital_stay"),
+                               (unsure, "utter_cannot_answer"),
+                               ("how long is recovery", "utter_recovery_time")]:
+            status, replies = say(server, sender, text)
+            assert status == 200 and replies == rendered(response), (text, replies)
+            if response == "utter_cannot_answer":
+                assert clinic()["clinic_phone"] in replies[0] and "provider" in replies[0]
 
 
 def test_database_restart_mid_run_loses_nothing_acknowledged(cluster):

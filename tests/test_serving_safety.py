@@ -1,4 +1,4 @@
-"""Safe by default: no open HTTP API, small requests, timeouts, loopback action server."""
+"""Safe by default: no open HTTP API, small requests, timeouts, loopback only."""
 import argparse
 import json
 import socket
@@ -53,35 +53,31 @@ class _Proc:
 
 @pytest.fixture
 def served(monkeypatch, tmp_path):
-    """Runs the launcher's `run` with the servers replaced by recorders."""
+    """Runs the launcher's `run` with the server replaced by a recorder."""
     started: List[Tuple[List[str], Dict[str, str]]] = []
-    actions: List[Dict[str, str]] = []
     monkeypatch.setattr(launcher, "start_process",
                         lambda args, log=None, env=None: started.append((args, env)) or _Proc())
-    monkeypatch.setattr(launcher, "start_action_server",
-                        lambda port, log=None, env=None: actions.append(
-                            processes.action_server_env(env, load_settings(env))) or _Proc())
     monkeypatch.setattr(launcher, "wait_for_http", lambda *a, **k: None)
     monkeypatch.setattr(launcher, "stop", lambda *a, **k: None)
     monkeypatch.setenv("MISS_DATA_DIR", str(tmp_path))
-    for name in ("MISS_JWT_SECRET", "MISS_DB_HOST", "MISS_REDIS_HOST", "MISS_ACTION_HOST",
+    for name in ("MISS_JWT_SECRET", "MISS_DB_HOST", "MISS_REDIS_HOST",
                  "MISS_RETENTION_DAYS", *load_settings({}).sanic_env):
         monkeypatch.delenv(name, raising=False)
 
     def run(**settings: str):
         for name, value in settings.items():
             monkeypatch.setenv(name, value)
-        args = argparse.Namespace(host="127.0.0.1", port=5005, action_port=5055, no_widget=True,
+        args = argparse.Namespace(host="127.0.0.1", port=5005, no_widget=True,
                                   widget_host="127.0.0.1", widget_port=0)
         assert launcher._run(args) == 0
-        (rasa_args, rasa_env), = started
-        return rasa_args, rasa_env, actions[0]
+        (rasa_args, rasa_env), = started   # the Rasa server, and nothing else
+        return rasa_args, rasa_env
 
     return run
 
 
 def test_served_configuration_is_safe_by_default(served):
-    args, env, action_env = served()
+    args, env = served()
     assert "--debug" not in args and "-vv" not in args
     assert "--enable-api" not in args and "--jwt-secret" not in args
     assert args[args.index("--interface") + 1] == "127.0.0.1"
@@ -89,11 +85,11 @@ def test_served_configuration_is_safe_by_default(served):
     assert env["SANIC_REQUEST_MAX_SIZE"] == str(ONE_MB)
     assert int(env["SANIC_REQUEST_TIMEOUT"]) <= 60 and int(env["SANIC_RESPONSE_TIMEOUT"]) <= 60
     assert args[args.index("--response-timeout") + 1] == env["SANIC_RESPONSE_TIMEOUT"]
-    assert action_env["SANIC_HOST"] == "127.0.0.1"
+    assert args[args.index("rasa") + 1] == "run" and "actions" not in args
 
 
 def test_api_is_served_only_with_jwt_auth(served):
-    args, _, _ = served(MISS_JWT_SECRET=JWT_SECRET)
+    args, _ = served(MISS_JWT_SECRET=JWT_SECRET)
     assert "--enable-api" in args
     assert args[args.index("--jwt-secret") + 1] == JWT_SECRET
     assert args[args.index("--jwt-method") + 1] == "HS256"
@@ -106,30 +102,16 @@ def test_short_jwt_secret_is_refused(monkeypatch):
     assert launcher.main(["run", "--no-widget"]) == 2
 
 
-@pytest.mark.parametrize("host,allowed", [
-    ("127.0.0.1", True), ("::1", True), ("localhost", True), ("10.0.3.7", True),
-    ("192.168.1.20", True), ("0.0.0.0", False), ("::", False), ("93.184.216.34", False),
-    ("8.8.8.8", False), ("actions.example.com", False),
-])
-def test_action_server_listens_on_loopback_or_a_private_address_only(host, allowed):
-    env = {"MISS_ACTION_HOST": host}
-    if allowed:
-        assert processes.action_server_env(env, load_settings(env))["SANIC_HOST"] == host
-    else:
-        with pytest.raises(ValueError, match="loopback or private"):
-            processes.action_server_env(env, load_settings(env))
-
-
 def test_endpoints_default_to_sqlite_in_the_data_folder(tmp_path):
     data = tmp_path / "data"
     endpoints = yaml.safe_load(processes.write_endpoints(
-        5055, tmp_path, load_settings({"MISS_DATA_DIR": str(data)})).read_text())
+        tmp_path, load_settings({"MISS_DATA_DIR": str(data)})).read_text())
     assert endpoints["tracker_store"] == {"type": stores.TRACKER_STORE_TYPE,
                                           "dialect": "sqlite",
                                           "db": str(data / "conversations.sqlite3")}
     assert data.is_dir()
     assert "lock_store" not in endpoints
-    assert endpoints["action_endpoint"]["url"] == "http://127.0.0.1:5055/webhook"
+    assert "action_endpoint" not in endpoints   # no custom actions, no action server
     assert endpoints["nlg"]["type"] == "assistant.nlg.ClinicResponses"
 
 
@@ -137,9 +119,8 @@ def test_endpoints_for_postgresql_and_redis_keep_passwords_out_of_the_file(tmp_p
                                                                           monkeypatch):
     env = {"MISS_DB_HOST": "db.internal", "MISS_DB_PORT": "6543", "MISS_DB_NAME": "clinic",
            "MISS_DB_USER": "rasa", "MISS_DB_PASSWORD": "db-pass-123",
-           "MISS_REDIS_HOST": "redis.internal", "MISS_REDIS_PASSWORD": "redis-pass-456",
-           "MISS_ACTION_HOST": "10.0.0.5"}
-    path = processes.write_endpoints(5055, tmp_path, load_settings(env))
+           "MISS_REDIS_HOST": "redis.internal", "MISS_REDIS_PASSWORD": "redis-pass-456"}
+    path = processes.write_endpoints(tmp_path, load_settings(env))
     text = path.read_text()
     assert "db-pass-123" not in text and "redis-pass-456" not in text
     for name, value in env.items():
@@ -154,7 +135,7 @@ def test_endpoints_for_postgresql_and_redis_keep_passwords_out_of_the_file(tmp_p
     lock = endpoints.lock_store
     assert lock.type == stores.LOCK_STORE_TYPE and lock.url == "redis.internal"
     assert lock.kwargs["password"] == "redis-pass-456" and lock.kwargs["port"] == 6379
-    assert endpoints.action.url == "http://10.0.0.5:5055/webhook"
+    assert endpoints.action is None
 
 
 def test_project_endpoints_work_for_a_plain_rasa_run_without_any_settings(monkeypatch):
@@ -167,6 +148,7 @@ def test_project_endpoints_work_for_a_plain_rasa_run_without_any_settings(monkey
     assert endpoints.tracker_store.kwargs == {"dialect": "sqlite",
                                               "db": "var/conversations.sqlite3"}
     assert endpoints.lock_store is None
+    assert endpoints.action is None
 
 
 # --- The real servers ----------------------------------------------------------
@@ -256,7 +238,6 @@ def test_a_request_whose_body_never_finishes_times_out(secured):
 @pytest.mark.server
 def test_servers_listen_on_loopback_only(secured):
     assert listening_addresses(secured.port) == ["127.0.0.1"]
-    assert listening_addresses(secured.action_port) == ["127.0.0.1"]
 
 
 def _last_user_parse(assistant, sender: str) -> dict:

@@ -38,7 +38,7 @@ def test_no_module_reads_a_setting_from_the_environment_itself():
 
 def test_defaults_and_values():
     settings = load_settings({})
-    assert (settings.host, settings.port, settings.action_port) == ("127.0.0.1", 5005, 5055)
+    assert (settings.host, settings.port, settings.widget_port) == ("127.0.0.1", 5005, 8080)
     assert settings.data_dir == PROJECT_ROOT / "var" and not settings.sms_on
     settings = load_settings({"MISS_DATA_DIR": "data", "MISS_PORT": " 6005 ",
                               "MISS_CORS_ORIGINS": "https://A.example, https://b.example/",
@@ -52,13 +52,12 @@ def test_defaults_and_values():
 
 @pytest.mark.parametrize("env, variable", [
     ({"MISS_PORT": "50o5"}, "MISS_PORT"),
-    ({"MISS_ACTION_PORT": "70000"}, "MISS_ACTION_PORT"),
+    ({"MISS_WIDGET_PORT": "70000"}, "MISS_WIDGET_PORT"),
     ({"MISS_RATE_WINDOW_SECONDS": "0"}, "MISS_RATE_WINDOW_SECONDS"),
     ({"MISS_RATE_PER_ADDRESS": "-1"}, "MISS_RATE_PER_ADDRESS"),
     ({"MISS_RETENTION_DAYS": "a month"}, "MISS_RETENTION_DAYS"),
     ({"MISS_DB_RETRY_SECONDS": "soon"}, "MISS_DB_RETRY_SECONDS"),
     ({"MISS_CORS_ORIGINS": "*"}, "MISS_CORS_ORIGINS"),
-    ({"MISS_ACTION_HOST": "0.0.0.0"}, "MISS_ACTION_HOST"),
     ({"MISS_JWT_SECRET": "short"}, "MISS_JWT_SECRET"),
     ({"MISS_DB_HOST": "db", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t",
       "TWILIO_NUMBER": "+15550100123"}, "MISS_SMS_HASH_KEY"),

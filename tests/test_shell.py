@@ -196,8 +196,8 @@ def test_readable_shell_question_choice_source_and_emergency(assistant, assistan
 @pytest.mark.server
 def test_make_shell_starts_the_servers_and_answers_readably(trained_model, tmp_path):
     """`make shell`'s command: it starts its own servers, chats, and stops them."""
-    term = spawn(["-m", "assistant.launcher", "shell", "--port", str(free_port()),
-                  "--action-port", str(free_port())], timeout=240, MISS_DATA_DIR=str(tmp_path))
+    term = spawn(["-m", "assistant.launcher", "shell", "--port", str(free_port())],
+                 timeout=240, MISS_DATA_DIR=str(tmp_path))
     try:
         term.expect_exact("Starting the assistant for the shell")
         term.expect_exact("You: ")

@@ -158,7 +158,7 @@ def test_startup_block_with_postgresql_redis_and_sms():
 
 
 def test_run_ends_its_startup_with_the_block(monkeypatch, tmp_path, capsys):
-    """`run` with the servers replaced by stand-ins: the block is the last thing printed."""
+    """`run` with the server replaced by a stand-in: the block is the last thing printed."""
 
     class Proc:
         def wait(self, timeout=None):
@@ -168,13 +168,12 @@ def test_run_ends_its_startup_with_the_block(monkeypatch, tmp_path, capsys):
             return 0
 
     monkeypatch.setattr(launcher, "start_process", lambda args, log=None, env=None: Proc())
-    monkeypatch.setattr(launcher, "start_action_server", lambda port, log=None, env=None: Proc())
     monkeypatch.setattr(launcher, "wait_for_http", lambda *a, **k: None)
     monkeypatch.setattr(launcher, "stop", lambda *a, **k: None)
     monkeypatch.setenv("MISS_DATA_DIR", str(tmp_path))
     for name in ("MISS_DB_HOST", "MISS_REDIS_HOST", "MISS_JWT_SECRET", "MISS_RETENTION_DAYS"):
         monkeypatch.delenv(name, raising=False)
-    args = argparse.Namespace(host="127.0.0.1", port=5005, action_port=5055, no_widget=False,
+    args = argparse.Namespace(host="127.0.0.1", port=5005, no_widget=False,
                               widget_host="127.0.0.1", widget_port=0)
     assert launcher._run(args) == 0
     lines = capsys.readouterr().out.strip().splitlines()
@@ -208,12 +207,12 @@ def read_until(proc: subprocess.Popen, marker: str, timeout: float) -> Tuple[Lis
 def test_make_run_startup_is_quiet_and_ends_with_the_addresses(trained_model, tmp_path):
     """`make run`'s command as the tests run servers (free ports, a data folder of
     its own): no dependency warning, one screen, the addresses last."""
-    port, action_port, widget_port = free_port(), free_port(), free_port()
+    port, widget_port = free_port(), free_port()
     env = {k: v for k, v in base_env().items() if not k.startswith(("MISS_", "TWILIO_"))}
     env.update({"MISS_DATA_DIR": str(tmp_path), "PYTHONWARNINGS": ""})
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant.launcher", "run", "--port", str(port),
-         "--action-port", str(action_port), "--widget-port", str(widget_port)],
+         "--widget-port", str(widget_port)],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True)
     try:

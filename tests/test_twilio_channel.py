@@ -234,8 +234,6 @@ def _domain_replies():
     kinds = vocabulary().kinds
     longest_note = max(kinds, key=lambda k: len(kinds[k].when_mentioned))
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
-    article = (PROJECT_ROOT / "knowledge" / "miss-article.txt").read_text("utf-8")
-    longest_sentence = max(article.replace("\n", " ").split(". "), key=len)
     for name in domain["responses"]:
         variants = [("", {})]
         if name == "utter_emergency":
@@ -244,7 +242,7 @@ def _domain_replies():
         elif name != "utter_after_surgery":
             variants.append(("noted", {"red_flags_mentioned": [longest_note]}))
         for label, extra in variants:
-            reply = nlg.generate_from_slots(name, {}, "twilio", passage=longest_sentence, **extra)
+            reply = nlg.generate_from_slots(name, {}, "twilio", **extra)
             yield f"{name}{'-' + label if label else ''}", {
                 "text": reply["text"], "buttons": reply.get("buttons"), "utter_action": name}
 

@@ -53,8 +53,8 @@ def test_two_processes_answer_every_patient_in_order_and_store_every_turn(tmp_pa
             "worker-processes-logs",
             {**redis.env, "SANIC_WORKERS": "2", "MISS_DATA_DIR": str(tmp_path / "data")},
             start_timeout=300) as server:
-        workers = [pid for pid in process_tree(server.processes[1].pid)
-                   if pid != server.processes[1].pid]
+        rasa = server.processes[0].pid
+        workers = [pid for pid in process_tree(rasa) if pid != rasa]
         assert len(workers) >= 2, "the Rasa server did not start two worker processes"
 
         senders = [f"workers-{uuid.uuid4().hex[:8]}" for _ in range(6)]

@@ -34,8 +34,6 @@ def ports_from(env: Mapping[str, str]) -> List[Port]:
     """The servers' ports as the settings give them (ValueError for one that is not a port)."""
     return [
         Port("Rasa server", "MISS_PORT", read_setting("host", env), read_setting("port", env)),
-        Port("action server", "MISS_ACTION_PORT", read_setting("action_host", env),
-             read_setting("action_port", env)),
         Port("widget demo page", "MISS_WIDGET_PORT", read_setting("widget_host", env),
              read_setting("widget_port", env)),
     ]

@@ -25,11 +25,12 @@ What counts as what (README: "Report for the clinic"):
   ``immediate_seconds`` of it.
 * an *unanswered* message is a patient's typed question (not a button, not a
   greeting, not a red flag) that was declined (``utter_cannot_answer`` or intent
-  ``out_of_scope``), that the article search found nothing for (intent
-  ``nlu_fallback`` then ``utter_cannot_answer``, or a response whose name holds
-  ``not_covered``: "not covered"), that fell back to an article passage (intent
-  ``nlu_fallback``), or that got a topic's answer with the classifier's
-  confidence below ``low_confidence``.
+  ``out_of_scope``), that the guide does not cover or the classifier could not
+  place (a response whose name holds ``not_covered``, or intent ``nlu_fallback``
+  then ``utter_cannot_answer``: "not covered"), that fell back to an article
+  passage (intent ``nlu_fallback`` without a decline: only in conversations stored
+  before the article search was removed), or that got a topic's answer with the
+  classifier's confidence below ``low_confidence``.
 * *feedback* is the widget's "Was this helpful?" (channels/rest.py stores it as
   an ``agent`` event whose data holds ``feedback``); the last choice for an
   answer counts.

@@ -3,8 +3,8 @@
 Each distinct phrasing (already redacted, see ``analysis.Phrases``) is reduced to
 its content lemmas with the project's spaCy pipeline (``en_miss_pipeline``: the
 lookup lemmatizer), without stop words, without the words nearly every question
-here holds ("surgery", "spine", "back": ``actions.article_search.TOPIC_WORDS``)
-and without words that only make a question of it ("can", "need", "after").
+here holds ("surgery", "spine", "back": ``TOPIC_WORDS``) and without words that
+only make a question of it ("can", "need", "after").
 "braces" and "brace" become "brace"; "operation" and "op" count as
 "surgery".
 
@@ -26,6 +26,11 @@ DEFAULT_THRESHOLD = 0.45
 # Candidate groups come from the phrasing's rarest words only.
 CANDIDATE_TERMS = 4
 
+# Words nearly every question here holds: sharing them says nothing of the subject.
+TOPIC_WORDS = frozenset("""
+    approach back invasive method minimally mis miss patient spinal spine surgeon surgery
+    surgical technique traditional treatment
+""".split())
 # Words that make a sentence a question or a request but say nothing of its subject.
 QUESTION_WORDS = frozenset("""
     able about actually after afterward afterwards again allow allowed also anyone anything
@@ -44,14 +49,6 @@ SYNONYMS = {"operation": "surgery", "op": "surgery", "procedure": "surgery", "su
             "operate": "surgery", "operated": "surgery", "post": "", "op.": "surgery"}
 
 Lemmatizer = Callable[[Sequence[str]], List[List[str]]]
-
-
-def topic_words() -> frozenset:
-    try:
-        from actions.article_search import TOPIC_WORDS
-    except Exception:  # the report must not depend on the action server's code
-        TOPIC_WORDS = frozenset()
-    return frozenset(TOPIC_WORDS) | {"mis", "surgeon"}
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +104,7 @@ def group(texts: Sequence[str], weights: Optional[Sequence[int]] = None,
         return []
     weights = list(weights) if weights is not None else [1] * n
     lemmatize = lemmatizer or spacy_lemmatizer()
-    drop = topic_words()
+    drop = TOPIC_WORDS
     cleaned = [_PLACEHOLDER.sub(" ", t) for t in texts]
     terms = [content_terms(lemmas, drop) for lemmas in lemmatize(cleaned)]
 

@@ -193,8 +193,9 @@ def render(a: Analysis, tables: Dict[str, Table], plots: Dict[str, bytes],
         + ", ".join(f"{a.unanswered_by_reason.get(r, 0)} {r}" for r in REASONS)
         + f". Grouped by meaning into {len(unanswered)} question(s), largest first. "
         "<em>Declined</em>: outside what the assistant answers; <em>not covered</em>: the "
-        "guide was searched and had nothing; <em>fell back</em>: the assistant was unsure "
-        "and showed a passage of the guide; <em>low confidence</em>: a topic's answer given "
+        "guide does not cover it, or the assistant could not tell what was asked; "
+        "<em>fell back</em>: the assistant was unsure and showed a passage of the guide "
+        "(older conversations only); <em>low confidence</em>: a topic's answer given "
         f"while unsure (below {a.low_confidence:.0%}). The nearest topic is the one the "
         "assistant thought closest. This is the list to work from: each group is a "
         "question patients have that the guide or the assistant does not answer yet.</p>")

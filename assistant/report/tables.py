@@ -38,6 +38,7 @@ def answer_label(utter: str) -> str:
     special = {"utter_emergency": "Emergency advice",
                "utter_after_surgery": "After-surgery advice",
                "utter_cannot_answer": "Declined (cannot answer)",
+               # Only in conversations stored before the article search was removed.
                "utter_article_passage": "Passage from the guide (search)",
                "utter_greet": "Greeting", "utter_goodbye": "Goodbye",
                "utter_thank": "You're welcome", "utter_bot_challenge": "I'm a computer",
