@@ -41,7 +41,7 @@ NLU = PROJECT_ROOT / "tests" / "nlu"
 # Tuned on: the rules were improved on their misses and the triage model is trained on
 # them (miss_nlp/triage/model.py), so they are regression sets now.
 TUNING = {f"tuning {n}": TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml"
-          for n in range(1, 19)}
+          for n in range(1, 20)}
 # Never looked at while tuning: the honest figures.
 UNTOUCHED = {"untouched": NLU / "triage_blind_untouched.yml",
              "batch 10": NLU / "triage_blind_batch_10.yml",
