@@ -163,8 +163,12 @@ def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, An
                                      and sure >= config["classifier_after_surgery_threshold"]
                                      and triage.had_an_operation(tokens)
                                      and not triage.wonders_what_if(tokens))
+    # "Nothing urgent here, no fever, no numbness ...": the writer's own word that it is
+    # not urgent stands against the model alone (the rules still find any red flag told).
+    seen = {k: v for k, v in (seen or {}).items()
+            if not (k == triage_model.ACUTE and triage.says_it_is_not_urgent(tokens))}
     tier = triage_model.decision(triage_model.AFTER_SURGERY if after_surgery else None,
-                                 seen or {}, config["model_acute_threshold"],
+                                 seen, config["model_acute_threshold"],
                                  config["model_after_surgery_threshold"],
                                  config["model_ordinary_threshold"],
                                  asks_about_own_symptoms=triage.asks_what_to_do_now(tokens)
