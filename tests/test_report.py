@@ -75,7 +75,7 @@ SCRIPT: List[Tuple[str, str, Optional[str]]] = [
     ("R1", f"I was born {BIRTH_DATE}, can I take ibuprofen after the operation?", "ibuprofen"),
     ("R1", "what about knee replacement", "knee"),
     ("R1", "is it bad to smoke after back surgery", "smoking"),
-    ("R1", "tell me about the thing with the lasers", None),
+    ("R1", "is the laser thing any good", None),  # answered unsure: "low confidence"
     ("R1", "what if I get a fever after surgery?", None),
     ("Sh1", "can you book me a taxi", "taxi"),
     ("Sh1", "does it leave a scar", None),

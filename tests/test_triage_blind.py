@@ -24,11 +24,10 @@ def scores(trained_model):
 
 
 # Emergencies of a tuning set that neither the rules nor the model catch, each named
-# (strict: one that is caught again must leave this list). Tuning 17's asks in the
-# general "you" ("is it common to lose feeling in your bits and not be able to go?") and
-# says the operation was three days ago: reading "you" as the writer was tried and
-# dropped, since it also alarmed on questions asked before a planned operation.
-KNOWN_MISSED = {"tuning 17": ["bit of a silly one, is it common to lose feeling in your bits"]}
+# (strict: one that is caught again must leave this list). Round 13 named one of tuning
+# 17 ("is it common to lose feeling in your bits and not be able to go? 3 days out"); the
+# triage model has caught it since round 14's training.
+KNOWN_MISSED: dict = {}
 
 
 @pytest.mark.parametrize("part", list(TUNING))
