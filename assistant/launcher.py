@@ -52,7 +52,7 @@ def _shell(args: argparse.Namespace) -> int:
 
     sender = f"{SHELL_SENDER_PREFIX}{uuid.uuid4().hex[:8]}"
     logs = PROJECT_ROOT / "var" / "logs"
-    print(f"Starting the assistant for the shell (about 30 s; server logs in {logs})...",
+    print(f"Starting the assistant for the shell (about 10-20 s; server logs in {logs})...",
           flush=True)
     try:
         with running_assistant(port=args.port, log_dir=logs) as assistant:
@@ -117,7 +117,7 @@ def startup_block(rasa_url: str, demo_url: Optional[str], settings: Settings) ->
 def _run(args: argparse.Namespace) -> int:
     env = base_env()
     settings = load_settings(env)
-    print("Starting the MISS assistant (about 30 s)...", flush=True)
+    print("Starting the MISS assistant (about 10-20 s)...", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         endpoints = write_endpoints(Path(tmp), settings)
         prune_at_start(settings)
