@@ -23,7 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from miss_config.paths import PROJECT_ROOT, TRIAGE_PHRASINGS_DIR
-from miss_nlp import triage
+from miss_nlp import coverage, triage
 from miss_nlp.triage import model as triage_model
 
 EMERGENCY_INTENT = "emergency"
@@ -132,7 +132,7 @@ def says_something(doc) -> bool:
     """Whether a message holds a word with content: "and", "this one" or "no" hold
     none, so the triage model has nothing to read in them (it read "and" as an
     emergency, 1.00 sure, and "no" as a recovery report)."""
-    return doc is None or any(t.is_alpha and not t.is_stop and len(t.text) > 2 for t in doc)
+    return doc is None or bool(coverage.content(doc))
 
 
 def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, Any],

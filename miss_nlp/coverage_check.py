@@ -173,12 +173,10 @@ def _a_verb_or_a_person(token) -> bool:
     """"will I WAKE up", "put me to SLEEP": a word after a person or "to" is a verb
     (the pipeline has no tagger); "do PEOPLE need" names who, not what."""
     before = token.doc[token.i - 1].lower_ if token.i else ""
-    return before in _PERSON_OR_TO or token.lower_ in _WHO
+    return before in _PERSON_OR_TO or token.lower_ in triage.vocabulary().general_subjects
 
 
 _PERSON_OR_TO = {"i", "you", "he", "she", "we", "they", "it", "to", "me", "him", "her", "them"}
-_WHO = {"people", "patients", "patient", "someone", "somebody", "anyone", "anybody",
-        "everyone", "everybody", "person", "folks", "others"}
 
 
 def _outside_the_article(tokens: List, guide: "coverage.Guide") -> List:

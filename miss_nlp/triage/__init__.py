@@ -38,6 +38,7 @@ __all__ = [
     "MOST_NAMED", "RED_FLAGS_FILE", "Token", "UNSPECIFIED", "Vocabulary", "advice_for",
     "after_surgery_reply", "asks_a_question", "asks_what_to_do_now", "asks_why_it_happens",
     "describes_own_recovery",
-    "find", "had_an_operation", "max_message_chars", "operation_is_ahead", "says_it_is_not_urgent", "tier_of",
+    "find", "had_an_operation", "max_message_chars", "operation_is_ahead",
+    "says_it_is_not_urgent", "tier_of",
     "tokens_of", "tokens_of_text", "vocabulary", "when_mentioned", "wonders_what_if",
 ]
