@@ -202,6 +202,13 @@ def test_questions_about_the_future_are_not_a_recovery_report(nlp, text):
     ("since lunch I've been numb between my legs", "saddle_numbness"),
     ("gonna OD on my pills tonight", "crisis"),
     ("cancel my follow-up, I won't be alive for it", "crisis"),
+    # Round 14: an overdose counted in words, farewells by text, a hose in the car,
+    # staring over a ledge, and water not passed.
+    ("I've swallowed about thirty of my sleeping tablets", "crisis"),
+    ("drafted goodbye messages to my kids last night, they're ready to send", "crisis"),
+    ("I'm sat in the car in the garage with the hose", "crisis"),
+    ("I keep going up the multi storey car park and staring over the edge", "crisis"),
+    ("haven't passed any water since last night and my belly is tight", "bladder_bowel"),
 ])
 def test_red_flags_in_everyday_words_are_acute(acute, text, kind):
     assert kind in acute(text)
@@ -258,19 +265,6 @@ def test_every_word_in_the_red_flag_file_is_read_as_written():
             else [(key, node)]
 
     assert not_text(data) == []
-
-
-@pytest.mark.parametrize("text, kind", [
-    # Round 14: an overdose counted in words, farewells by text, a hose in the car,
-    # staring over a ledge, and water not passed.
-    ("I've swallowed about thirty of my sleeping tablets", "crisis"),
-    ("drafted goodbye messages to my kids last night, they're ready to send", "crisis"),
-    ("I'm sat in the car in the garage with the hose", "crisis"),
-    ("I keep going up the multi storey car park and staring over the edge", "crisis"),
-    ("haven't passed any water since last night and my belly is tight", "bladder_bowel"),
-])
-def test_new_wordings_of_a_red_flag_alert(acute, text, kind):
-    assert kind in acute(text)
 
 
 @pytest.mark.parametrize("text", [
