@@ -5,9 +5,11 @@ tuning 6, once "batch 4", in round 6; tunings 7 and 8, once batches 5 and 6, in 
 tunings 9-11, once batches 7-9, in round 8; tuning 12, once batch 11, in round 9;
 tuning 13, once batch 12, in round 10; tuning 14, once batch 13, in round 11; tuning 15,
 once batch 14, in round 12; tuning 16, once batch 15, in round 13; tuning 17, batch 17,
-written blind in round 13 as a development set; tuning 18, once batch 16, in round 14)
-and train the triage model, so they must stay at their targets. The untouched set and
-batches 10 and 18 were never looked at;
+written blind in round 13 as a development set; tuning 18, once batch 16, in round 14;
+tuning 19, batch 19, written blind in round 14 as a development set; tuning 20, once batch
+18, in round 15; tuning 21, batch 21, written blind in round 15 as a development set) and
+train the triage model, so they must stay at their targets. The untouched set and batches
+10 and 20 were never looked at;
 their figures are printed (README, "Triage"), and the floors below only catch a
 regression from what was measured, they are not targets.
 """
@@ -63,9 +65,8 @@ FLOORS = {
     # measured: 100% (158/158), 100% (72/72), 95.5% (85/89), 98.9% (173/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.93,
                  "ordinary_answered": 0.97},
-    # written blind at the start of round 14, scored on round 13's model (96.7 / 94.0 /
-    # 89.9 / 99.3%), after round 14's first pass (97.2 / 95.2 / 89.9 / 99.3%) and at the end;
-    # measured: 97.2% (208/214), 95.2% (80/84), 92.1% (82/89), 99.3% (141/142)
-    "batch 18": {"acute": 0.96, "crisis_line": 0.92, "after_surgery": 0.89,
-                 "ordinary_answered": 0.97},
+    # written blind at the start of round 15, scored on round 14's model (96.2 / 96.2 /
+    # 90.0 / 97.7%);
+    "batch 20": {"acute": 0.95, "crisis_line": 0.93, "after_surgery": 0.87,
+                 "ordinary_answered": 0.96},
 }
