@@ -209,6 +209,15 @@ def test_questions_about_the_future_are_not_a_recovery_report(nlp, text):
     ("I'm sat in the car in the garage with the hose", "crisis"),
     ("I keep going up the multi storey car park and staring over the edge", "crisis"),
     ("haven't passed any water since last night and my belly is tight", "bladder_bowel"),
+    # Round 15: goodbyes made by giving things away beside despair, an overdose asked as a
+    # dose "before it stops their heart" or counted in weeks' worth, sudden pain worse
+    # than ever, a swollen warm leg, breathing that hurts.
+    ("I've given the dog to my brother and written my will. So tired of fighting.", "crisis"),
+    ("whats the most tramadol a person can swallow before it stops their heart", "crisis"),
+    ("took a week's worth of my pain tablets about an hour ago", "crisis"),
+    ("the worst pain of my life hit my lower back out of nowhere", "severe_pain"),
+    ("left leg swollen and warm since yesterday, 10 days after my fusion", "chest_breathing"),
+    ("it hurts to breathe in since I woke up", "chest_breathing"),
 ])
 def test_red_flags_in_everyday_words_are_acute(acute, text, kind):
     assert kind in acute(text)
@@ -280,6 +289,12 @@ def test_every_word_in_the_red_flag_file_is_read_as_written():
     "I shot myself in the foot by skipping physio, is surgery the answer now?",
     "I had a small stroke 3 yrs ago, can I still have the operation?",
     "When do I stop the stool softener they gave me?",
+    # Round 15: a danger sign quoted from a leaflet, a scare that turned out to be nothing,
+    # constipation, and a will written as life admin.
+    "The leaflet talks about 'blood clots in the legs', how common are they?",
+    "Had chest pain last month, turned out to be indigestion. Can I still have keyhole surgery?",
+    "My wife hasn't opened her bowels for three days since her fusion, is that the painkillers?",
+    "I wrote my will before the operation like the nurse suggested, what else should I sort out?",
 ])
 def test_long_standing_limits_and_past_faints_are_not_emergencies(acute, text):
     assert acute(text) == []

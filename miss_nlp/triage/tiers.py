@@ -41,7 +41,7 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
         return MENTIONED  # "people with chronic pain are more likely to think about suicide"
     if not even_in_questions and _a_fear(lowers, first, start, end, vocab):
         return MENTIONED
-    if not now and _people_can(lowers, clause_start, start, end, vocab):
+    if not now and not even_in_questions and _people_can(lowers, clause_start, start, end, vocab):
         return MENTIONED
     if any(k.statement_is_always_acute for k in specs) or even_in_questions:
         return MENTIONED if _negated(lowers, members, clause_start, vocab, reach=2,
