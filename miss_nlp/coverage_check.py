@@ -54,8 +54,12 @@ class CoverageCheck(GraphComponent):
         # would get the generic "I can't answer that"; with a word the guide does not know
         # it is declined naming that word instead, even beside a subject the guide covers
         # ("what should I EAT to help my back heal").
+        # decline_support: between the two, the classifier itself must give declining (not
+        # covered and out of scope together) at least this share before a word the guide
+        # does not know overrides its topic ("what makes MISS PREFERABLE to ...", "give me
+        # some AMMUNITION") (chosen on the development real-world files, README).
         return {"article": ARTICLE_FILE, "not_topics": NOT_TOPICS, "sure_topic_threshold": 0.8,
-                "unsure_topic_threshold": 0.2}
+                "unsure_topic_threshold": 0.2, "decline_support": 0.1}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
                  resource: Resource, words: Optional[Dict] = None) -> None:
@@ -102,12 +106,14 @@ class CoverageCheck(GraphComponent):
         for message in messages:
             decide(message, self.guide, set(self.config["not_topics"]),
                    sure_topic_threshold=self.config["sure_topic_threshold"],
-                   unsure_topic_threshold=self.config["unsure_topic_threshold"])
+                   unsure_topic_threshold=self.config["unsure_topic_threshold"],
+                   decline_support=self.config["decline_support"])
         return messages
 
 
 def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
-           sure_topic_threshold: float, unsure_topic_threshold: float) -> None:
+           sure_topic_threshold: float, unsure_topic_threshold: float,
+           decline_support: float = 0.0) -> None:
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0
     doc = message.get(SPACY_DOCS[TEXT])
@@ -146,6 +152,8 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
         # Declined either way: a word the article never uses, even one the topic examples
         # know ("do the SCREWS ever come out"), tells the patient what was not covered.
         unknown = guide.unknown(question) or _outside_the_article(question, guide)
+    elif _share_of_declining(message) < decline_support:
+        return
     else:
         unknown = guide.not_covered(question)
     if not unknown:
@@ -157,6 +165,12 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
     add_subject(message, unknown, context=guide.unknown(list(doc)), question=question,
                 guide=guide)
+
+
+def _share_of_declining(message: Message) -> float:
+    """What the classifier gives "not covered" and "out of scope" together."""
+    return sum(e.get(PREDICTED_CONFIDENCE_KEY) or 0.0 for e in message.get(INTENT_RANKING_KEY) or []
+               if e.get(INTENT_NAME_KEY) in (NOT_COVERED_INTENT, OUT_OF_SCOPE_INTENT))
 
 
 def _question(doc) -> List:

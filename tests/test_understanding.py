@@ -264,6 +264,22 @@ def test_one_unknown_word_declines_only_a_topic_the_classifier_is_unsure_of(
     assert message.get("intent")["name"] == answered
 
 
+@pytest.mark.parametrize("declining,answered", [(0.02, "benefits"), (0.3, "not_covered")])
+def test_an_unknown_word_declines_a_middling_topic_only_when_the_classifier_leans_to_declining(
+        nlp, guide, declining, answered):
+    from miss_nlp.coverage_check import decide
+    from miss_nlp.topic_classifier import NOT_TOPICS
+
+    message = _classified(nlp, "In your view, what makes MISS preferable to a conventional "
+                               "laminectomy?", "benefits", 0.45)
+    message.set("intent_ranking", [{"name": "benefits", "confidence": 0.45},
+                                   {"name": "not_covered", "confidence": declining},
+                                   {"name": "techniques", "confidence": 0.2}])
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
+           unsure_topic_threshold=0.2, decline_support=0.1)
+    assert message.get("intent")["name"] == answered
+
+
 def test_a_word_of_when_or_how_is_not_quoted_as_the_subject(nlp, guide):
     doc = nlp("does it have to be switched off shortly before, i have a pacemaker")
     unknown = guide.unknown(list(doc))
