@@ -136,6 +136,9 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     declined = intent == OUT_OF_SCOPE_INTENT or (intent in DECLINED_WHEN_UNSURE and unsure)
     if doc is None or not intent or (intent in not_topics and not declined):
         return
+    if not declined and intent not in not_topics and coverage.about_another_part_of_the_body(doc):
+        _decline(message, OUT_OF_SCOPE_INTENT)
+        return
     if any(e.get(ENTITY_ATTRIBUTE_TYPE) == ASKED_TOPIC_ENTITY for e in message.get(ENTITIES) or []):
         return
     if not declined and confidence >= sure_topic_threshold:
@@ -158,13 +161,17 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
         unknown = guide.not_covered(question)
     if not unknown:
         return
-    top = {INTENT_NAME_KEY: NOT_COVERED_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-    ranking = [e for e in message.get(INTENT_RANKING_KEY) or []
-               if e.get(INTENT_NAME_KEY) != NOT_COVERED_INTENT]
-    message.set(INTENT, top, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
+    _decline(message, NOT_COVERED_INTENT)
     add_subject(message, unknown, context=guide.unknown(list(doc)), question=question,
                 guide=guide)
+
+
+def _decline(message: Message, intent: str) -> None:
+    top = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [e for e in message.get(INTENT_RANKING_KEY) or []
+               if e.get(INTENT_NAME_KEY) != intent]
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
 
 
 def _share_of_declining(message: Message) -> float:

@@ -280,6 +280,20 @@ def test_an_unknown_word_declines_a_middling_topic_only_when_the_classifier_lean
     assert message.get("intent")["name"] == answered
 
 
+@pytest.mark.parametrize("text,another", [
+    ("How long is recovery after a hip replacement?", True),
+    ("my son is having his tonsils out next week, how long off school?", True),
+    ("Is keyhole gallbladder removal done as a day case?", True),
+    ("I have bad knees and a stent, can I still have minimally invasive surgery?", False),
+    ("I had a knee replacement in 2018, would that stop me having a spinal fusion?", False),
+    ("Hip replacement or keyhole surgery on my back, which comes first?", False),
+    ("how long before I'm back to work after the op?", False),
+])
+def test_a_question_about_an_operation_on_another_part_of_the_body_is_out_of_scope(
+        nlp, text, another):
+    assert coverage.about_another_part_of_the_body(nlp(text.lower())) == another
+
+
 def test_a_word_of_when_or_how_is_not_quoted_as_the_subject(nlp, guide):
     doc = nlp("does it have to be switched off shortly before, i have a pacemaker")
     unknown = guide.unknown(list(doc))
