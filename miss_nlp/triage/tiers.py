@@ -31,7 +31,7 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
             return MENTIONED
         if words & vocab.help_verbs and words & vocab.treatments:
             return MENTIONED
-        if (about["risk_word_at"] < end or about["sign_word_at"] < start) and not now:
+        if (about["risk_word_at"] < end or about["sign_word_at"] < end) and not now:
             return MENTIONED
         if not now and about["will_happen_at"] < start:
             return MENTIONED
