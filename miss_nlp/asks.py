@@ -14,7 +14,7 @@ QUESTION_OPENERS = {
     "where", "any", "has", "have", "am", "was", "were", "wat", "wht", "hw",
 }
 _FILLERS = {"so", "and", "but", "ok", "okay", "hi", "hello", "hey", "um", "also", "please",
-            "well", "then", "now", "sorry", "just", "dear", "doctor", "doc", ","}
+            "well", "then", "now", "sorry", "just", "dear", "doctor", "doc", ",", "plus"}
 ASKING = [("i", "wonder"), ("wondering",), ("want", "to", "know"), ("like", "to", "know"),
           ("wants", "to", "know"), ("wanted", "to", "know"), ("asked", "me", "to", "ask"),
           ("tell", "me"), ("explain",), ("curious",), ("any", "idea"), ("anyone", "know"),
@@ -24,7 +24,9 @@ ASKING = [("i", "wonder"), ("wondering",), ("want", "to", "know"), ("like", "to"
           ("want", "to", "understand"), ("need", "to", "understand"),
           # a list announced: "TWO QUESTIONS: ...", "FIRSTLY whether ..., and SECONDLY what"
           ("two", "questions"), ("three", "questions"), ("two", "things"), ("three", "things"),
-          ("two", "concerns"), ("three", "concerns"), ("firstly",), ("secondly",)]
+          ("two", "concerns"), ("three", "concerns"), ("firstly",), ("secondly",),
+          # a request in one word: "DEFINE MISS. Also, is it safe?"
+          ("define",), ("describe",)]
 # A letter's closing and the name after it ("Yours faithfully, R. Henley") ask nothing.
 SIGN_OFFS = [("yours", "faithfully"), ("yours", "sincerely"), ("yours", "truly"),
              ("kind", "regards"), ("best", "regards"), ("warm", "regards"), ("regards",),
@@ -136,7 +138,9 @@ def asks(span) -> List:
         parts.append(doc[start:span.end])
     merged: List = []
     for part in parts:
-        asks_itself = _opening(part) in _WH_WORDS
+        # "is it risky; DOES IT LAST": three words opening with a question word ask too.
+        asks_itself = _opening(part) in _WH_WORDS or (
+            _opening(part) in QUESTION_OPENERS and sum(t.is_alpha for t in part) >= 3)
         if merged and not _has_content(part) and not asks_itself:
             merged[-1] = doc[merged[-1].start:part.end]
         elif _has_content(part) or asks_itself:

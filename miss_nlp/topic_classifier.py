@@ -206,10 +206,14 @@ _CONTEXT_OPENERS = {"with", "for", "about", "regarding", "re", "on", "in", "afte
                     "during", "as", "if", "so", "but"}
 
 
+# "DAY CASE OR OVERNIGHT, and how many weeks off work?": at most this many words.
+SUBJECT_ONLY_WORDS = 4
+
+
 def _names_a_subject_only(part) -> bool:
     words = [t.lower_ for t in part if t.is_alpha]
     # "two QUESTIONS: ..." announces what follows.
-    return (0 < len(words) <= 3 and not set(words) & (_TELLING | asks.ANNOUNCED)
+    return (0 < len(words) <= SUBJECT_ONLY_WORDS and not set(words) & (_TELLING | asks.ANNOUNCED)
             and words[0] not in _CONTEXT_OPENERS)
 
 

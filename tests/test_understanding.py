@@ -193,6 +193,14 @@ def test_the_reply_names_what_the_patient_asked_about_in_their_words(nlp, guide,
      ["could he be a candidate for the keyhole operation?"]),
     ("what is the cost and does insurance pay for it?",
      ["what is the cost", "does insurance pay for it?"]),
+    # A second question opened by "plus", a one-word request, three words after a
+    # semicolon, and a bare subject of four words before the question.
+    ("Is TLIF a major surgery? Plus how long till I'm back to normal",
+     ["Is TLIF a major surgery?", "how long till I'm back to normal"]),
+    ("Define MISS. Also, is it safe?", ["Define MISS.", "is it safe?"]),
+    ("is it risky; does it last", ["is it risky", "does it last"]),
+    ("Day case or overnight, and how many weeks till I'm back at work?",
+     ["Day case or overnight", "how many weeks till I'm back at work?"]),
 ])
 def test_the_parts_of_a_question_that_ask_are_the_ones_answered(nlp, question, asked):
     from miss_nlp.topic_classifier import asked_parts
