@@ -58,8 +58,10 @@ class CoverageCheck(GraphComponent):
         # covered and out of scope together) at least this share before a word the guide
         # does not know overrides its topic ("what makes MISS PREFERABLE to ...", "give me
         # some AMMUNITION") (chosen on the development real-world files, README).
+        # activity_check: "when can I DRIVE?", "am I allowed to SWIM?" ask about doing
+        # something the article never names, however sure the classifier is of recovery.
         return {"article": ARTICLE_FILE, "not_topics": NOT_TOPICS, "sure_topic_threshold": 0.8,
-                "unsure_topic_threshold": 0.2, "decline_support": 0.1}
+                "unsure_topic_threshold": 0.2, "decline_support": 0.1, "activity_check": True}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
                  resource: Resource, words: Optional[Dict] = None) -> None:
@@ -107,13 +109,14 @@ class CoverageCheck(GraphComponent):
             decide(message, self.guide, set(self.config["not_topics"]),
                    sure_topic_threshold=self.config["sure_topic_threshold"],
                    unsure_topic_threshold=self.config["unsure_topic_threshold"],
-                   decline_support=self.config["decline_support"])
+                   decline_support=self.config["decline_support"],
+                   activity_check=self.config["activity_check"])
         return messages
 
 
 def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
            sure_topic_threshold: float, unsure_topic_threshold: float,
-           decline_support: float = 0.0) -> None:
+           decline_support: float = 0.0, activity_check: bool = False) -> None:
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0
     doc = message.get(SPACY_DOCS[TEXT])
@@ -141,9 +144,10 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
         return
     if any(e.get(ENTITY_ATTRIBUTE_TYPE) == ASKED_TOPIC_ENTITY for e in message.get(ENTITIES) or []):
         return
-    if not declined and confidence >= sure_topic_threshold:
-        return
     question = _question(doc)
+    activity = _asked_activity(question, guide) if activity_check else []
+    if not declined and confidence >= sure_topic_threshold and not activity:
+        return
     if declined:
         if not coverage.about_spine_surgery(doc):
             return
@@ -155,6 +159,8 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
         # Declined either way: a word the article never uses, even one the topic examples
         # know ("do the SCREWS ever come out"), tells the patient what was not covered.
         unknown = guide.unknown(question) or _outside_the_article(question, guide)
+    elif activity:
+        unknown = activity
     elif _share_of_declining(message) < decline_support:
         return
     else:
@@ -164,6 +170,36 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     _decline(message, NOT_COVERED_INTENT)
     add_subject(message, unknown, context=guide.unknown(list(doc)), question=question,
                 guide=guide)
+
+
+def _asked_activity(question: Sequence, guide: "coverage.Guide") -> List:
+    """"when can I DRIVE", "am I allowed to SWIM", "how soon can I go SWIMMING": the
+    thing a patient asks to be able to do, when the article never names it."""
+    found = []
+    for n, token in enumerate(question):
+        before = [t.lower_ for t in question[max(0, n - 2):n]]
+        after_modal = len(before) == 2 and before[0] in _ABLE_MODALS and before[1] in _PEOPLE
+        after_to = before[-1:] == ["to"] and len(before) == 2 and before[0] in _ABLE_WORDS
+        if not (after_modal or after_to) or not token.is_alpha:
+            continue
+        if token.lower_ in _GO and n + 1 < len(question) and question[n + 1].lower_.endswith("ing"):
+            token = question[n + 1]   # "can I GO swimming"
+        if (guide.outside_the_article([token]) and not coverage.general_word(token)
+                and token.lower_ not in _NOT_ACTIVITIES):
+            found.append(token)
+        break
+    return found
+
+
+_ABLE_MODALS = {"can", "could", "may", "will"}
+_PEOPLE = {"i", "we", "he", "she", "you"}
+_ABLE_WORDS = {"allowed", "able", "ok", "okay", "safe", "fine"}
+_GO = {"go", "start", "get"}
+# Verbs of being, knowing and planning, not of doing something: "could I END up
+# paralysed", "will I LOSE work days", "how many weeks should I PLAN for".
+_NOT_ACTIVITIES = {"be", "feel", "expect", "tell", "see", "hope", "afford", "trust", "ask",
+                   "say", "know", "rely", "claim", "end", "plan", "lose", "list", "bounce",
+                   "collect", "lie", "pick", "choose", "wait"}
 
 
 def _decline(message: Message, intent: str) -> None:

@@ -302,6 +302,24 @@ def test_a_question_about_an_operation_on_another_part_of_the_body_is_out_of_sco
     assert coverage.about_another_part_of_the_body(nlp(text.lower())) == another
 
 
+@pytest.mark.parametrize("text,named", [
+    ("when can I drive after the operation?", ["driving"]),
+    ("how soon am I allowed to swim after a discectomy?", ["swimming"]),
+    ("when can I go back to work after the operation?", []),
+    ("could I end up worse off after the operation?", []),
+])
+def test_asking_to_do_something_the_article_never_names_is_declined_however_sure(
+        nlp, guide, text, named):
+    from miss_nlp.coverage_check import decide
+    from miss_nlp.topic_classifier import NOT_TOPICS
+
+    message = _classified(nlp, text, "recovery_time", 0.95)
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
+           unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
+    assert message.get("intent")["name"] == ("not_covered" if named else "recovery_time")
+    assert _named(message) == named
+
+
 def test_a_word_of_when_or_how_is_not_quoted_as_the_subject(nlp, guide):
     doc = nlp("does it have to be switched off shortly before, i have a pacemaker")
     unknown = guide.unknown(list(doc))
