@@ -15,6 +15,8 @@ QUESTION_OPENERS = {
 }
 _FILLERS = {"so", "and", "but", "ok", "okay", "hi", "hello", "hey", "um", "also", "please",
             "well", "then", "now", "sorry", "just", "dear", "doctor", "doc", ",", "plus"}
+# "Doctor, is it safe?" greets the doctor; "Doctor HAS advised surgery." tells.
+_SALUTATIONS = {"doctor", "doc"}
 ASKING = [("i", "wonder"), ("wondering",), ("want", "to", "know"), ("like", "to", "know"),
           ("wants", "to", "know"), ("wanted", "to", "know"), ("asked", "me", "to", "ask"),
           ("tell", "me"), ("explain",), ("curious",), ("any", "idea"), ("anyone", "know"),
@@ -80,7 +82,8 @@ def is_question(span) -> bool:
         return False
     if "?" in words:
         return True
-    opening = next((w for w in words if w not in _FILLERS), "")
+    opening = next((w for n, w in enumerate(words) if w not in _FILLERS or (
+        w in _SALUTATIONS and words[n + 1:n + 2] not in ([","], [":"]))), "")
     if opening in QUESTION_OPENERS:
         return True
     # A question word at the end: "and full recovery HOW LONG", "the price is WHAT".

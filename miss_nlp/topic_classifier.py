@@ -173,7 +173,7 @@ def focus(question, whole, share: float, question_only: List[int]):
 # my sister: WHAT problems ...", "DEFINE MISS and ...").
 ASKING_WORDS = {"what", "whats", "what's", "how", "hows", "why", "when", "which", "who",
                 "where", "whether", "wat", "wht", "hw", "define", "describe", "explain",
-                "tell", "list", "wondering", "wonder"}
+                "list", "wondering", "wonder"}
 
 
 def asked_parts(span) -> List:
@@ -185,11 +185,16 @@ def asked_parts(span) -> List:
     for n, part in enumerate(parts):
         words = [t.lower_ for t in part if t.is_alpha]
         if words and (words[0] in asks.QUESTION_OPENERS and not _goes_on_telling(part, words[0])
-                      or set(words) & ASKING_WORDS):
+                      or set(words) & ASKING_WORDS or _asks_to_be_told(words)):
             # "SCAR SIZE + when can i go back to work": a bare name of a subject before
             # the first asking part is asked too; a story ("my dad is 74") is not.
             return [p for p in parts[:n] if _names_a_subject_only(p)] + parts[n:]
     return parts
+
+
+def _asks_to_be_told(words: List[str]) -> bool:
+    """"TELL ME about the pain" asks; "if I TELL HER I'm having the keyhole op" does not."""
+    return any(w == "tell" and nxt in {"me", "us"} for w, nxt in zip(words, words[1:]))
 
 
 # A part that holds one of these tells something rather than naming a subject.

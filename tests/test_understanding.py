@@ -201,6 +201,14 @@ def test_the_reply_names_what_the_patient_asked_about_in_their_words(nlp, guide,
     ("is it risky; does it last", ["is it risky", "does it last"]),
     ("Day case or overnight, and how many weeks till I'm back at work?",
      ["Day case or overnight", "how many weeks till I'm back at work?"]),
+    # A sentence that opens with "Doctor" tells unless it greets ("Doctor, is it ..."),
+    # and "tell" asks only as "tell me" or "tell us".
+    ("Mum is 70. Doctor has advised keyhole surgery. Is she fit for it?",
+     ["Is she fit for it?"]),
+    ("My wife worries. If I tell her it's the keyhole op, what benefits can I point to?",
+     ["what benefits can I point to?"]),
+    ("Tell me about the pain afterwards - also will I stay the night?",
+     ["Tell me about the pain afterwards -", "will I stay the night?"]),
 ])
 def test_the_parts_of_a_question_that_ask_are_the_ones_answered(nlp, question, asked):
     from miss_nlp.topic_classifier import asked_parts
