@@ -32,10 +32,8 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-import yaml
-
 from assistant.evaluate import MODEL, PROJECT_ROOT, TOPICS, fit_baseline
-from assistant.evaluate_triage import AFTER_SURGERY
+from assistant.evaluate_triage import AFTER_SURGERY, read_yaml
 
 NLU_TESTS = PROJECT_ROOT / "tests" / "nlu"
 # File 1 has no number in its name.
@@ -60,7 +58,7 @@ def file_number(path: Path) -> int:
 
 
 def load(path: Path = REALWORLD) -> List[Dict]:
-    return (yaml.safe_load(path.read_text("utf-8")) or {}).get("messages") or []
+    return (read_yaml(path) or {}).get("messages") or []
 
 
 def category(item: Dict) -> str:

@@ -70,6 +70,13 @@ class TriageScore:
                 for name in ("acute", "crisis_line", "after_surgery", "ordinary_answered")}
 
 
+def read_yaml(path: Path):
+    """A YAML file's data, read with libyaml's safe loader when PyYAML has it: the same
+    data as ``yaml.safe_load`` (``python -m assistant.served_sameness`` checks every set)
+    in a tenth of the time (0.5 s against 5 s for the triage sets)."""
+    return yaml.load(path.read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def first_action(replies: List[Dict]) -> str:
     return replies[0].get("utter_action", "") if replies else ""
 
@@ -138,7 +145,7 @@ def evaluate(model: Path = MODEL, out: Optional[Path] = None,
     unknown = set(parts or []) - set(PARTS)
     if unknown:
         raise ValueError(f"unknown parts {sorted(unknown)}; the parts are {list(PARTS)}")
-    chosen = {name: yaml.safe_load(path.read_text("utf-8")) for name, path in PARTS.items()
+    chosen = {name: read_yaml(path) for name, path in PARTS.items()
               if (parts is None or name in parts) and path.exists()}
     # Every message as served, all at once (assistant/served_batch.py).
     replies = replies_by_text(served_agent(model),

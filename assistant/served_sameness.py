@@ -6,7 +6,9 @@ path, message by message: every message the evaluations score, or a sample of ea
   response it came from, its custom payload), from ``served_replies`` (one
   ``agent.handle_text`` each) and from ``served_replies_many``;
 * the held-out NLU file (assistant/evaluate.py): the parse (intent, ranking with its
-  confidences, entities) from ``agent.parse_message`` and from ``parsed_intents_many``.
+  confidences, entities) from ``agent.parse_message`` and from ``parsed_intents_many``;
+* every triage set and real-world file as the evaluations read it (libyaml's loader)
+  and as ``yaml.safe_load`` does.
 
     python -m assistant.served_sameness [--out results/sameness] [--every N]
 
@@ -34,12 +36,12 @@ def messages_by_kind(every: int = 1) -> Dict[str, List[str]]:
     """Every ``every``-th message of each kind the evaluations score, in their order."""
     from assistant.evaluate import HELDOUT, load_examples
     from assistant.evaluate_realworld import HELDOUT_FILES, category, load
-    from assistant.evaluate_triage import PARTS
+    from assistant.evaluate_triage import PARTS, read_yaml
 
     kinds: Dict[str, List[str]] = {}
     for path in PARTS.values():
         if path.exists():
-            part = yaml.safe_load(path.read_text("utf-8"))
+            part = read_yaml(path)
             for kind in ("acute", "after_surgery", "ordinary"):
                 kinds.setdefault(f"triage: {kind}", []).extend(
                     item["text"] for item in part.get(kind) or [])
@@ -48,6 +50,16 @@ def messages_by_kind(every: int = 1) -> Dict[str, List[str]]:
             kinds.setdefault(f"real world: {category(item)}", []).append(item["text"])
     kinds["held-out NLU"] = [text for text, _ in load_examples(HELDOUT)]
     return {kind: texts[::every] for kind, texts in kinds.items()}
+
+
+def loaders_disagree() -> List[str]:
+    """The evaluation files that the evaluations' YAML loader (libyaml's) reads other
+    than ``yaml.safe_load`` does (none, or the fast path is not the same)."""
+    from assistant.evaluate_realworld import HELDOUT_FILES
+    from assistant.evaluate_triage import PARTS, read_yaml
+
+    return [path.name for path in [*PARTS.values(), *HELDOUT_FILES] if path.exists()
+            and read_yaml(path) != yaml.safe_load(path.read_text("utf-8"))]
 
 
 def _parse(parsed: Dict) -> Dict:
@@ -119,7 +131,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         (args.out / f"{name}.json").write_text(json.dumps(
             {kind: [{"text": t, "outcome": o} for t, o in zip(kinds[kind], outcomes[kind])]
              for kind in kinds}, indent=1, ensure_ascii=False), "utf-8")
-    differ = differences(kinds, old, new)
+    differ = differences(kinds, old, new) + [("YAML loaders", name) for name in loaders_disagree()]
     for kind, texts in kinds.items():
         print(f"  {kind:36s} {len(texts):5d} messages, "
               f"{sum(k == kind for k, _ in differ)} differ")
