@@ -11,7 +11,6 @@ Prints per-topic accuracy, emergency recall, out-of-scope declined and the
 baseline ratio; writes results/heldout.json and a confusion matrix picture.
 """
 import argparse
-import asyncio
 import json
 import sys
 import time
@@ -150,17 +149,16 @@ def served_agent(model: Path):
     return Agent.load(str(model), generator=EndpointConfig(type="assistant.nlg.ClinicResponses"))
 
 
-async def pipeline_intents(model: Path, texts: Sequence[str]) -> List[Tuple[str, str]]:
-    """(served intent, classifier's top intent before the fallback) for each text."""
-    agent = served_agent(model)
+def pipeline_intents(model: Path, texts: Sequence[str]) -> List[Tuple[str, str]]:
+    """(served intent, classifier's top intent before the fallback) for each text, the
+    texts parsed together (assistant/served_batch.py: the parse ``agent.parse_message``
+    gives each, tests/test_served_batch.py checks)."""
+    from assistant.served_batch import parsed_intents_many
+
     intents = []
-    started = time.monotonic()
-    for n, text in enumerate(texts, 1):
-        parsed = await agent.parse_message(text)
+    for parsed in parsed_intents_many(served_agent(model), texts):
         ranking = [r for r in parsed["intent_ranking"] if r["name"] != FALLBACK]
         intents.append((parsed["intent"]["name"], ranking[0]["name"] if ranking else FALLBACK))
-        if n % 100 == 0 or n == len(texts):
-            print(f"  parsed {n}/{len(texts)} ({time.monotonic() - started:.0f}s)", flush=True)
     return intents
 
 
@@ -225,7 +223,7 @@ def evaluate(model: Path = MODEL, out: Optional[Path] = None) -> Tuple[Report, R
     train = load_examples(TRAINING)
     print(f"Evaluating {model.name} on {len(test)} held-out messages...", flush=True)
     started = time.monotonic()
-    parsed = asyncio.run(pipeline_intents(model, [t for t, _ in test]))
+    parsed = pipeline_intents(model, [t for t, _ in test])
     seconds = time.monotonic() - started
     predicted = [outcome(served) for served, _ in parsed]
     report = score(test, predicted)

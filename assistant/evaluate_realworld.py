@@ -11,7 +11,8 @@ message expects one or more topics (in the order asked), ``not_covered`` (a subj
 the article does not address, with its ``subject``) or ``out_of_scope``.
 
 Each message goes through the trained assistant in-process (NLU, rules and the clinic
-NLG, as served) and is scored on the reply:
+NLG, as served; all messages at once, assistant/served_batch.py, which gives each the
+replies it gets on its own) and is scored on the reply:
 
 * one topic: the (first) answer is that topic's;
 * several topics: every topic asked is answered (and, apart, at least one);
@@ -31,10 +32,8 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-import yaml
-
 from assistant.evaluate import MODEL, PROJECT_ROOT, TOPICS, fit_baseline
-from assistant.evaluate_triage import AFTER_SURGERY
+from assistant.evaluate_triage import AFTER_SURGERY, read_yaml
 
 NLU_TESTS = PROJECT_ROOT / "tests" / "nlu"
 # File 1 has no number in its name.
@@ -59,7 +58,7 @@ def file_number(path: Path) -> int:
 
 
 def load(path: Path = REALWORLD) -> List[Dict]:
-    return (yaml.safe_load(path.read_text("utf-8")) or {}).get("messages") or []
+    return (read_yaml(path) or {}).get("messages") or []
 
 
 def category(item: Dict) -> str:
@@ -140,14 +139,18 @@ def baseline_training() -> List[Tuple[str, str]]:
 
 
 def evaluate(model: Path = MODEL, files: Sequence[Path] = tuple(HELDOUT_FILES)) -> Dict:
-    from assistant.evaluate_triage import served_replies
+    from assistant.evaluate import served_agent
+    from assistant.served_batch import replies_by_text
 
-    reply_for = served_replies(model, with_custom=True)
+    loaded = {path: load(path) for path in files}
+    # Every message as served, all at once (assistant/served_batch.py).
+    replies = replies_by_text(served_agent(model),
+                              [i["text"] for items in loaded.values() for i in items],
+                              with_custom=True)
     baseline = fit_baseline(baseline_training())
     results = {}
-    for path in files:
-        items = load(path)
-        ours = tally([score_item(i, reply_for(i["text"])) for i in items])
+    for path, items in loaded.items():
+        ours = tally([score_item(i, replies[i["text"]]) for i in items])
         predicted = list(baseline.predict([i["text"] for i in items]))
         theirs = tally([baseline_item(i, p) for i, p in zip(items, predicted)])
         results[path.name] = {"ours": ours, "baseline": theirs, "count": len(items)}

@@ -1,7 +1,8 @@
 """Triage measured on phrasings written blind to the rules.
 
 Each message goes through the trained assistant in-process (NLU, rules and the
-clinic NLG, as served), and what the patient got is scored:
+clinic NLG, as served; all messages at once, assistant/served_batch.py, which gives each
+the replies it gets on its own), and what the patient got is scored:
 
 * acute red flags: emergency advice first (target 100%), and the crisis line
   whenever a crisis is described (100%);
@@ -72,6 +73,13 @@ class TriageScore:
                 for name in ("acute", "crisis_line", "after_surgery", "ordinary_answered")}
 
 
+def read_yaml(path: Path):
+    """A YAML file's data, read with libyaml's safe loader when PyYAML has it: the same
+    data as ``yaml.safe_load`` (``python -m assistant.served_sameness`` checks every set)
+    in a tenth of the time (0.5 s against 5 s for the triage sets)."""
+    return yaml.load(path.read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def first_action(replies: List[Dict]) -> str:
     return replies[0].get("utter_action", "") if replies else ""
 
@@ -105,10 +113,11 @@ def score(part: Dict, reply_for, crisis_line: str) -> TriageScore:
 
 def served_replies(model: Path, with_custom: bool = False):
     """A function text -> the bot messages a new patient gets, from the trained model
-    with the project's NLG (only the first reply is scored)."""
-    from rasa.shared.core.events import BotUttered
-
+    with the project's NLG (only the first reply is scored), one message at a time
+    through ``agent.handle_text``: the reference that assistant/served_batch.py, which
+    the evaluations use, is checked against (tests/test_served_batch.py)."""
     from assistant.evaluate import served_agent
+    from assistant.served_batch import bot_messages
 
     agent = served_agent(model)
     loop = asyncio.new_event_loop()
@@ -118,27 +127,35 @@ def served_replies(model: Path, with_custom: bool = False):
         sender = uuid.uuid4().hex
         loop.run_until_complete(agent.handle_text(text, sender_id=sender))
         tracker = loop.run_until_complete(agent.tracker_store.retrieve(sender))
-        return [{"text": e.text, "utter_action": (e.metadata or {}).get("utter_action", ""),
-                 **({"custom": (e.data or {}).get("custom")} if with_custom else {})}
-                for e in tracker.events if isinstance(e, BotUttered)]
+        return bot_messages(tracker.events, with_custom)
 
     return reply_for
+
+
+def part_texts(part: Dict) -> List[str]:
+    """Every message of a part that :func:`score` scores."""
+    return [item["text"] for kind in ("acute", "after_surgery", "ordinary")
+            for item in part.get(kind) or []]
 
 
 def evaluate(model: Path = MODEL, out: Optional[Path] = None,
              parts: Optional[List[str]] = None) -> Dict[str, TriageScore]:
     """Scores of ``parts`` (every part when None)."""
+    from assistant.evaluate import served_agent
+    from assistant.served_batch import replies_by_text
     from miss_config.knowledge import clinic
 
     unknown = set(parts or []) - set(PARTS)
     if unknown:
         raise ValueError(f"unknown parts {sorted(unknown)}; the parts are {list(PARTS)}")
-    reply_for = served_replies(model)
+    chosen = {name: read_yaml(path) for name, path in PARTS.items()
+              if (parts is None or name in parts) and path.exists()}
+    # Every message as served, all at once (assistant/served_batch.py).
+    replies = replies_by_text(served_agent(model),
+                              [text for part in chosen.values() for text in part_texts(part)])
     crisis_line = clinic()["crisis_line"]
-    scores = {}
-    for name, path in PARTS.items():
-        if (parts is None or name in parts) and path.exists():
-            scores[name] = score(yaml.safe_load(path.read_text("utf-8")), reply_for, crisis_line)
+    scores = {name: score(part, replies.__getitem__, crisis_line)
+              for name, part in chosen.items()}
     print(f"\nTriage on blind phrasings ({model.name}):")
     print(f"  {'':20s} " + " ".join(f"{name:>18s}" for name in scores))
     for row in ("acute", "crisis_line", "after_surgery", "ordinary_answered"):

@@ -16,7 +16,8 @@ from tests.services import API_JWT_SECRET, served_assistant
 # Session-scoped servers: under pytest-xdist each worker would start its own copy.
 SHARED_SERVERS = {"assistant", "secured"}
 # The evaluations as served share one loaded agent per process (assistant.evaluate.served_agent).
-EVALUATIONS = {"test_nlu_heldout.py", "test_realworld_heldout.py", "test_triage_blind.py"}
+EVALUATIONS = {"test_nlu_heldout.py", "test_realworld_heldout.py", "test_triage_blind.py",
+               "test_served_batch.py"}
 
 
 # First: pytest-xdist reads the groups in its own hook of the same name, which would
