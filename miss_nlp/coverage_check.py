@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from miss_config.knowledge import ARTICLE_FILE, article_text
-from miss_nlp import asks, coverage, triage
+from miss_nlp import asks, body_parts, coverage, triage
 from miss_nlp.components import AFTER_SURGERY_INTENT, EMERGENCY_INTENT
 from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY, NOT_TOPICS
 
@@ -139,7 +139,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     declined = intent == OUT_OF_SCOPE_INTENT or (intent in DECLINED_WHEN_UNSURE and unsure)
     if doc is None or not intent or (intent in not_topics and not declined):
         return
-    if not declined and intent not in not_topics and coverage.about_another_part_of_the_body(doc):
+    if not declined and intent not in not_topics and body_parts.about_another_part_of_the_body(doc):
         _decline(message, OUT_OF_SCOPE_INTENT)
         return
     if any(e.get(ENTITY_ATTRIBUTE_TYPE) == ASKED_TOPIC_ENTITY for e in message.get(ENTITIES) or []):
