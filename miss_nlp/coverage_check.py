@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from miss_config.knowledge import ARTICLE_FILE, article_text
-from miss_nlp import asks, body_parts, coverage, triage
+from miss_nlp import asks, body_parts, coverage, subjects, triage
 from miss_nlp.components import AFTER_SURGERY_INTENT, EMERGENCY_INTENT
 from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY, NOT_TOPICS
 
@@ -184,7 +184,7 @@ def _asked_activity(question: Sequence, guide: "coverage.Guide") -> List:
             continue
         if token.lower_ in _GO and n + 1 < len(question) and question[n + 1].lower_.endswith("ing"):
             token = question[n + 1]   # "can I GO swimming"
-        if (guide.outside_the_article([token]) and not coverage.general_word(token)
+        if (guide.outside_the_article([token]) and not subjects.general_word(token)
                 and token.lower_ not in _NOT_ACTIVITIES):
             found.append(token)
         break
@@ -223,7 +223,7 @@ def _question(doc) -> List:
 
 def _a_thing(token) -> bool:
     """A word naming a thing ("bio oil", "hot tub"), not an action or a general word."""
-    return coverage.names_a_thing(token) and not coverage.general_word(token)
+    return subjects.names_a_thing(token) and not subjects.general_word(token)
 
 
 def _a_verb_or_a_person(token) -> bool:
@@ -238,7 +238,7 @@ _PERSON_OR_TO = {"i", "you", "he", "she", "we", "they", "it", "to", "me", "him",
 
 def _outside_the_article(tokens: List, guide: "coverage.Guide") -> List:
     """Words the article never uses that name something ("titanium", not "operation")."""
-    return [t for t in guide.outside_the_article(tokens) if not coverage.general_word(t)
+    return [t for t in guide.outside_the_article(tokens) if not subjects.general_word(t)
             and not coverage.names_the_operation(t)]
 
 
@@ -257,14 +257,14 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
             add_subject(message, things, context=[])
         return
     context = guide.outside_the_article(list(doc))
-    asked = [t for t in guide.outside_the_article(question) if not coverage.general_word(t)]
+    asked = [t for t in guide.outside_the_article(question) if not subjects.general_word(t)]
     if guide.names_a_subject(question):
         # "can I take IBUPROFEN while the bone is healing?": a thing the article never
         # names is still the subject; a word of doing ("walking") beside one is not.
-        asked = [t for t in asked if coverage.names_a_thing(t)]
+        asked = [t for t in asked if subjects.names_a_thing(t)]
     # "we have a HOT TUB, when is it ok to use it?": the thing is in the story, named
     # with "a", "my", "the" ... (not "I still can't POO properly": a report).
-    things = [t for t in context if _a_thing(t) and coverage.after_a_determiner(t)]
+    things = [t for t in context if _a_thing(t) and subjects.after_a_determiner(t)]
     if asked or things:
         add_subject(message, asked, context=context if asked else things)
 
@@ -281,8 +281,8 @@ def add_subject(message: Message, unknown: List, context: List,
         earlier = [t for t in _outside_the_article(list(question), guide)
                    if t.i < first and _a_thing(t) and not _a_verb_or_a_person(t)]
         unknown = earlier[:1] + list(unknown)
-    subject = coverage.subject_of(unknown, context)
-    start = coverage.subject_word(unknown, context).idx
+    subject = subjects.subject_of(unknown, context)
+    start = subjects.subject_word(unknown, context).idx
     entities = list(message.get(ENTITIES) or [])
     entities.append({ENTITY_ATTRIBUTE_TYPE: SUBJECT_ENTITY, ENTITY_ATTRIBUTE_VALUE: subject,
                      ENTITY_ATTRIBUTE_START: start, ENTITY_ATTRIBUTE_END: start + len(subject),

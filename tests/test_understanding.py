@@ -7,7 +7,7 @@ import pytest
 
 from assistant.nlg import SMS_ANSWERS_CHARS, _shortened, _subject_text
 from channels.sms.text import segment_count
-from miss_nlp import asks, coverage
+from miss_nlp import asks, coverage, subjects
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +144,7 @@ def test_a_question_about_showering_is_not_covered(nlp, guide):
     doc = nlp("can i shower after the surgery?")
     unknown = guide.not_covered(list(doc))
     assert [t.text for t in unknown] == ["shower"]
-    assert coverage.subject(unknown[0]) == "shower"
+    assert subjects.subject(unknown[0]) == "shower"
 
 
 def test_a_question_in_the_guides_words_is_covered(nlp, guide):
@@ -165,7 +165,7 @@ def test_an_unknown_word_beside_a_subject_the_guide_covers_stays_covered(nlp, gu
 
 def test_the_subject_is_the_patients_words_up_to_a_preposition(nlp):
     doc = nlp("should i donate my own blood before the operation")
-    assert coverage.subject(doc[2]) == "donate my own blood"
+    assert subjects.subject(doc[2]) == "donate my own blood"
 
 
 @pytest.mark.parametrize("question,named", [
@@ -184,7 +184,7 @@ def test_the_subject_is_the_patients_words_up_to_a_preposition(nlp):
 def test_the_reply_names_what_the_patient_asked_about_in_their_words(nlp, guide, question,
                                                                       named):
     unknown = guide.not_covered(list(nlp(question)))
-    assert coverage.subject_of(unknown) == named
+    assert subjects.subject_of(unknown) == named
 
 
 @pytest.mark.parametrize("question,asked", [
@@ -334,7 +334,7 @@ def test_a_word_of_when_or_how_is_not_quoted_as_the_subject(nlp, guide):
     doc = nlp("does it have to be switched off shortly before, i have a pacemaker")
     unknown = guide.unknown(list(doc))
     assert [t.text for t in unknown][:2] == ["switched", "shortly"]
-    assert coverage.subject_of(unknown) == "pacemaker"
+    assert subjects.subject_of(unknown) == "pacemaker"
 
 
 def test_an_unsure_question_with_an_unknown_word_names_it_instead_of_cant_answer(nlp, guide):
@@ -375,8 +375,8 @@ def test_a_thing_named_before_the_question_is_its_subject_when_the_question_name
     question = list(doc[6:])
     unknown = guide.unknown(question)
     assert [t.text for t in unknown] == ["switched"]
-    assert coverage.subject_of(unknown, guide.unknown(list(doc))) == "pacemaker"
-    assert coverage.subject_of(unknown) == "switched"
+    assert subjects.subject_of(unknown, guide.unknown(list(doc))) == "pacemaker"
+    assert subjects.subject_of(unknown) == "switched"
 
 
 def test_a_recovery_report_names_no_subject_even_when_it_asks_in_another_sentence(nlp, guide):
@@ -419,13 +419,13 @@ def test_a_recovery_question_about_it_names_the_thing_from_the_story(nlp, guide)
 
 def test_a_short_word_ending_in_ly_is_not_an_adverb(nlp):
     fly, shortly = nlp("fly shortly")
-    assert not coverage.says_when_or_how(fly)
-    assert coverage.says_when_or_how(shortly)
+    assert not subjects.says_when_or_how(fly)
+    assert subjects.says_when_or_how(shortly)
 
 
 def test_the_named_subject_ends_where_the_question_goes_on(nlp):
     doc = nlp("will the titanium plates ever need taking out")
-    assert coverage.subject(doc[2]) == "titanium plates"
+    assert subjects.subject(doc[2]) == "titanium plates"
 
 
 def test_a_sentence_that_ends_with_its_question_word_asks(nlp):
