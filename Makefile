@@ -16,7 +16,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard data/
                    $(wildcard miss_nlp/*.py) \
                    $(wildcard miss_nlp/*/*.py)
 
-.PHONY: help setup train retrain validate run shell shell-rasa doctor test test-fast evaluate \
+.PHONY: help setup train retrain validate run shell shell-rasa doctor test test-fast evaluate baseline \
         clean widget-deps service-deps prune-conversations red-flags-doc report
 
 help:  ## List the targets
@@ -80,14 +80,19 @@ doctor:  ## Check what `make run` needs, in seconds, starting nothing (PRODUCTIO
 # them all in this process, as plain `python -m pytest` does.
 TEST_WORKERS ?= 2
 
-test: train widget-deps service-deps  ## Run the whole test suite
+test: train baseline widget-deps service-deps  ## Run the whole test suite
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 test-fast: setup  ## Unit tests only (no training, no servers)
 	$(BIN)/python -m pytest -m "not server and not model"
 
-evaluate: train  ## Held-out NLU evaluation with the baseline comparison
+evaluate: train baseline  ## Held-out NLU evaluation with the baseline comparison
 	$(BIN)/python -m assistant.evaluate
+
+# The plain TF-IDF + LR baseline every evaluation compares with (assistant/baseline.py):
+# fitted once per change of the NLU data (about 45 s) and kept under models/.
+baseline: setup  ## Fit the evaluations' plain baseline unless an identical fit is kept
+	@$(BIN)/python -m assistant.baseline
 
 # The widget tests drive Debian's Chromium with Playwright (pip, in .[test]; it
 # never downloads a browser) and check accessibility with axe-core (npm).

@@ -3,7 +3,8 @@
 Parses every message of tests/nlu/heldout.yml (never trained on) with the
 trained model, decides what the patient would get (a topic answer, emergency
 advice, a decline, ...), and compares the pipeline with a plain TF-IDF +
-logistic-regression baseline trained on the same data/nlu.yml.
+logistic-regression baseline trained on the same examples (every data/nlu*.yml,
+assistant/baseline.py).
 
     python -m assistant.evaluate [--model models/miss-assistant.tar.gz] [--out results]
 
@@ -20,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from assistant import baseline
 from miss_config.paths import MODEL, PROJECT_ROOT
 
 HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
@@ -97,34 +99,6 @@ def score(examples: Sequence[Tuple[str, str]], predicted: Sequence[str]) -> Repo
         confusion={k: dict(v) for k, v in confusion.items()},
         misses=misses,
     )
-
-
-def baseline_predictions(train: Sequence[Tuple[str, str]],
-                         test: Sequence[Tuple[str, str]]) -> List[str]:
-    """TF-IDF (word 1-2 + char 2-5) + logistic regression, the bar to beat."""
-    return baseline_predict(fit_baseline(train), test)
-
-
-def baseline_predict(model, test: Sequence[Tuple[str, str]]) -> List[str]:
-    """The fitted baseline's intent for each text; out of scope counts as declined."""
-    return [DECLINED if p == OUT_OF_SCOPE else p for p in model.predict([t for t, _ in test])]
-
-
-def fit_baseline(train: Sequence[Tuple[str, str]]):
-    """The baseline fitted on ``train`` (about 30 s on the project's data: fit it once)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline, make_union
-
-    model = make_pipeline(
-        make_union(
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
-        ),
-        LogisticRegression(max_iter=2000, C=10),
-    )
-    model.fit([t for t, _ in train], [i for _, i in train])
-    return model
 
 
 def quiet_rasa_logs() -> None:
@@ -220,15 +194,14 @@ def print_report(report: Report, baseline: Report, seconds: float,
 
 def evaluate(model: Path = MODEL, out: Optional[Path] = None) -> Tuple[Report, Report]:
     test = load_examples(HELDOUT)
-    train = load_examples(TRAINING)
     print(f"Evaluating {model.name} on {len(test)} held-out messages...", flush=True)
     started = time.monotonic()
     parsed = pipeline_intents(model, [t for t, _ in test])
     seconds = time.monotonic() - started
     predicted = [outcome(served) for served, _ in parsed]
     report = score(test, predicted)
-    baseline_top = baseline_predictions(train, test)
-    baseline = score(test, baseline_top)
+    baseline_top = baseline.predict(baseline.fitted_on_training_data(), [t for t, _ in test])
+    theirs = score(test, baseline_top)
     ours_top = [top for _, top in parsed]
     theirs_top = [OUT_OF_SCOPE if p == DECLINED else p for p in baseline_top]
     all_intents = {i for _, i in test}
@@ -239,17 +212,17 @@ def evaluate(model: Path = MODEL, out: Optional[Path] = None) -> Tuple[Report, R
                         argmax_accuracy(test, theirs_top, all_intents)),
     }
     report.classifier = classifier
-    print_report(report, baseline, seconds, classifier)
+    print_report(report, theirs, seconds, classifier)
     if out:
         out.mkdir(parents=True, exist_ok=True)
         (out / "heldout.json").write_text(json.dumps(
-            {"pipeline": report.to_json(), "baseline": baseline.to_json()}, indent=2))
+            {"pipeline": report.to_json(), "baseline": theirs.to_json()}, indent=2))
         plot_confusion(report, out / "confusion.png",
                        f"Held-out: topic accuracy {report.topic_accuracy:.1%}, "
                        f"emergency recall {report.emergency_recall:.0%}, "
                        f"out-of-scope declined {report.out_of_scope_declined:.0%}")
         print(f"\nWrote {out / 'heldout.json'} and {out / 'confusion.png'}")
-    return report, baseline
+    return report, theirs
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -21,7 +21,7 @@ replies it gets on its own) and is scored on the reply:
   in the "not covered" reply or in the after-surgery reply to a recovery question;
 * out of scope: declined (not answered with a topic).
 
-The TF-IDF + logistic-regression baseline of assistant/evaluate.py, trained on the same
+The TF-IDF + logistic-regression baseline (assistant/baseline.py), trained on the same
 data, is scored on the same messages by its one predicted intent.
 
     python -m assistant.evaluate_realworld [--model models/miss-assistant.tar.gz] [--heldout F]
@@ -32,7 +32,8 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from assistant.evaluate import MODEL, PROJECT_ROOT, TOPICS, fit_baseline
+from assistant import baseline as plain_baseline
+from assistant.evaluate import MODEL, PROJECT_ROOT, TOPICS
 from assistant.evaluate_triage import AFTER_SURGERY, read_yaml
 
 NLU_TESTS = PROJECT_ROOT / "tests" / "nlu"
@@ -130,14 +131,6 @@ def tally(scores: Sequence[Dict[str, bool]]) -> Dict[str, Tuple[int, int]]:
     return {name: (ok, n) for name, (ok, n) in table.items()}
 
 
-def baseline_training() -> List[Tuple[str, str]]:
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    return [(m.get("text"), m.get("intent"))
-            for path in sorted((PROJECT_ROOT / "data").glob("nlu*.yml"))
-            for m in load_data(str(path)).intent_examples]
-
-
 def evaluate(model: Path = MODEL, files: Sequence[Path] = tuple(HELDOUT_FILES)) -> Dict:
     from assistant.evaluate import served_agent
     from assistant.served_batch import replies_by_text
@@ -147,7 +140,7 @@ def evaluate(model: Path = MODEL, files: Sequence[Path] = tuple(HELDOUT_FILES)) 
     replies = replies_by_text(served_agent(model),
                               [i["text"] for items in loaded.values() for i in items],
                               with_custom=True)
-    baseline = fit_baseline(baseline_training())
+    baseline = plain_baseline.fitted_on_training_data()
     results = {}
     for path, items in loaded.items():
         ours = tally([score_item(i, replies[i["text"]]) for i in items])

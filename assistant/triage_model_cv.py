@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Tuple
 
 import yaml
 
-from assistant.evaluate_realworld import baseline_training
+from assistant.baseline import training_examples
 from assistant.evaluate_triage import TUNING, TriageScore, score, served_replies
 from miss_config.paths import MODEL, PROJECT_ROOT, TRIAGE_PHRASINGS_DIR
 from miss_nlp.triage import model as triage_model
@@ -59,7 +59,7 @@ def run(model: Path = MODEL) -> Dict[str, Dict[str, TriageScore]]:
     reply_for = served_replies(model)
     component = triage_component(served_agent(model))
     crisis_line = clinic()["crisis_line"]
-    examples = baseline_training()  # the NLU examples, as `rasa train` reads them
+    examples = training_examples()
     served_model = component.model
     results: Dict[str, Dict[str, TriageScore]] = {"rules alone": {}, "with the model": {}}
     try:
