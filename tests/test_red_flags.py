@@ -299,3 +299,31 @@ def test_every_word_in_the_red_flag_file_is_read_as_written():
 ])
 def test_long_standing_limits_and_past_faints_are_not_emergencies(acute, text):
     assert acute(text) == []
+
+
+# Round 16: a text that quotes the clinic's question about a red flag and answers it.
+@pytest.mark.parametrize("reply", ["yes still bad. worse actually", "no better at all",
+                                   "nope, bigger than yesterday"])
+def test_a_quoted_question_about_a_red_flag_answered_yes_is_an_emergency(acute, reply):
+    asked = "> Clinic: Is the numbness in your groin still there?"
+    assert acute(f"{asked}\n{reply}") == ["saddle_numbness"]
+
+
+@pytest.mark.parametrize("reply", ["no, it's gone, much better", "all better thanks"])
+def test_a_quoted_question_answered_with_better_is_only_a_mention(findings, reply):
+    found = findings(f"> Clinic: Is the numbness in your groin still there?\n{reply}")
+    assert found.kinds(triage.ACUTE) == []
+    assert found.kinds(triage.MENTIONED) == ["saddle_numbness"]
+
+
+def test_thoughts_of_suicide_that_have_lasted_for_months_are_a_crisis_now(acute):
+    assert acute("I've been hoarding my pain meds for a month. I think I have enough now.") == [
+        triage.CRISIS]
+    # ... while a symptom that has lasted for months is a question about treatment.
+    assert acute("I've had numbness in my foot for months, can MISS help?") == []
+
+
+def test_so_am_i_at_the_end_of_a_sentence_is_read_as_two_words(acute):
+    # spaCy reads "I." as an initial; the plan beside the despair makes a crisis.
+    assert acute("My back is finished and so am I. I've put the cat with the neighbour.") == [
+        triage.CRISIS]

@@ -102,8 +102,35 @@ def find(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> Finding
                     if c in groups[k] and sentence_of[k] == sentence_of[i]:
                         found(kind, i, k + 1, (i, j, k))
                         break
+    _answers_to_quoted_questions(lowers, vocab, result)
     _read_the_whole_message(lowers, vocab, result)
     return result
+
+
+QUOTE = ">"
+
+
+def _answers_to_quoted_questions(lowers: Sequence[str], vocab: Vocabulary, result: Findings) -> None:
+    """A line that opens with ">" quotes an earlier text ("> Clinic: is the numbness still
+    there?"): a red flag it asks about is the patient's own and acute when the lines
+    after it answer that it is there ("yes, worse", "no better at all"), and only
+    mentioned when they say it is better or say nothing to it."""
+    starts = [i for i, w in enumerate(lowers) if w == QUOTE and (i == 0 or lowers[i - 1] == "\n")]
+    for n, start in enumerate(starts):
+        end = next((i for i in range(start, len(lowers)) if lowers[i] == "\n"), len(lowers))
+        reply = lowers[end:starts[n + 1] if n + 1 < len(starts) else len(lowers)]
+        result.work += len(reply)
+        tier = ACUTE if _answers_yes(reply, vocab) else MENTIONED
+        for finding in result.found:
+            if start <= finding.start and finding.end <= end:
+                finding.tier = tier
+
+
+def _answers_yes(reply: Sequence[str], vocab: Vocabulary) -> bool:
+    better = any(w in vocab.getting_better and not set(reply[max(0, i - 2):i]) & vocab.negations
+                 for i, w in enumerate(reply))
+    return not better and any(w in vocab.quoted_question_answers or w.replace(".", "").isdigit()
+                              for w in reply)
 
 
 def _read_the_whole_message(lowers: Sequence[str], vocab: Vocabulary, result: Findings) -> None:

@@ -27,6 +27,9 @@ def tokens_of(doc) -> List[Token]:
             if "\n" in lower:
                 out.append(Token("\n", "\n"))
             continue
+        if lower == "i.":   # spaCy reads "so am I." as an initial, one token
+            out += [Token("i", "i"), Token(".", ".")]
+            continue
         lemma = lower if lower in as_written else (t.lemma_ or lower).lower()
         out.append(Token(lower, lemma))
     return out

@@ -68,12 +68,13 @@ class Sentences:
         neighbours = [self.bounds[k] for k in (number - 1, number + 1) if 0 <= k < len(self.bounds)]
         now_nearby = any(set(lowers[a:b]) & vocab.happening_now for a, b in neighbours)
         text = " ".join(sentence)
-        past = contains(sentence, vocab.in_the_past) or contains(
-            sentence, vocab.long_standing) or bool(vocab.past_reading.search(text)) or (
+        past = contains(sentence, vocab.in_the_past) or bool(vocab.past_reading.search(text)) or (
             words & vocab.others and words & vocab.past_verbs
             and not words & vocab.happening_now) or any(
             w in vocab.year_after and re.match(r"^(19|20)\d\d$", nxt)
             for w, nxt in zip(sentence, sentence[1:]))
+        long_standing = contains(sentence, vocab.long_standing) or bool(
+            vocab.long_standing_reading.search(text))
         # "like someone ELSE's backside" describes the patient's own body, and "HEARD A
         # crack" a sound, not hearsay.
         general = {w for i, w in enumerate(sentence) if w in vocab.general_subjects
@@ -96,7 +97,8 @@ class Sentences:
             "will_happen_at": will_happen,
             "now_or_today_at": [first + i for i, w in enumerate(sentence)
                                 if w in {"now", "today"}][-1:] or [-1],
-            "in_the_past": past,
+            "in_the_past": past or long_standing,
+            "only_long_standing": long_standing and not past,
         }
 
 

@@ -35,8 +35,9 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
             return MENTIONED
         if not now and about["will_happen_at"] < start:
             return MENTIONED
-    if about["in_the_past"] and not words & vocab.back_today:
-        return MENTIONED
+    if about["in_the_past"] and not words & vocab.back_today and not (
+            about["only_long_standing"] and any(k.statement_is_always_acute for k in specs)):
+        return MENTIONED   # (a crisis lasting "for months" is no less a crisis now)
     if about["general"] and about["risk_word_at"] < start and not even_in_questions:
         return MENTIONED  # "people with chronic pain are more likely to think about suicide"
     if not even_in_questions and _a_fear(lowers, first, start, end, vocab):
