@@ -18,7 +18,8 @@ A question that asks about several topics (``asked_topic`` entities, in the pati
 order) gets each topic's answer in one reply, each once; on SMS each is cut to its
 first sentences so that the reply keeps its segment budget. ``utter_not_covered``
 names the subject the guide does not cover (``not_covered_subject``), and so does
-``utter_after_surgery`` when a recovery question asks about one.
+``utter_after_surgery`` when a recovery question asks about one; a topic's answer to a
+question that also asked about such a subject ends with ``utter_not_covered_too``.
 """
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence, Text
@@ -37,6 +38,7 @@ from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY
 EMERGENCY_RESPONSE = "utter_emergency"
 AFTER_SURGERY_RESPONSE = "utter_after_surgery"
 NOT_COVERED_RESPONSE = "utter_not_covered"
+NOT_COVERED_TOO_RESPONSE = "utter_not_covered_too"
 SMS_CHANNEL = "twilio_sms"
 # Characters an SMS reply of several answers spends on them (the segment budget less
 # the first-message notice).
@@ -70,11 +72,19 @@ class ClinicResponses(TemplatedNaturalLanguageGenerator):
             responses = [f"utter_{t}" for t in asked]
             if utter_action not in responses:
                 responses = [utter_action] + responses[:2]
-            return self.several_answers(responses, filled_slots, output_channel, mentioned,
-                                        **kwargs)
-        return self.generate_from_slots(utter_action, filled_slots, output_channel,
-                                        red_flags=red_flags, red_flags_mentioned=mentioned,
-                                        **kwargs)
+            reply = self.several_answers(responses, filled_slots, output_channel, mentioned,
+                                         **kwargs)
+        else:
+            reply = self.generate_from_slots(utter_action, filled_slots, output_channel,
+                                             red_flags=red_flags, red_flags_mentioned=mentioned,
+                                             **kwargs)
+        if subject and utter_action in sources() and reply and reply.get("text"):
+            # The topic is answered; what else the question asked, the guide does not cover.
+            rest = self.generate_from_slots(NOT_COVERED_TOO_RESPONSE, filled_slots, output_channel,
+                                            not_covered_subject=_subject_text(subject))
+            if rest and rest.get("text"):
+                reply["text"] = f"{reply['text']}\n\n{rest['text']}"
+        return reply
 
     def several_answers(self, responses: Sequence[Text], filled_slots: Dict[Text, Any],
                         output_channel: Text, mentioned: Sequence[Text] = (),

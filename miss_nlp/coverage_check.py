@@ -16,9 +16,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from miss_config.knowledge import ARTICLE_FILE, article_text
-from miss_nlp import asks, body_parts, coverage, subjects, triage
+from miss_nlp import activities, asks, body_parts, coverage, subjects, triage
 from miss_nlp.components import AFTER_SURGERY_INTENT, EMERGENCY_INTENT
-from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY, NOT_TOPICS
+from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY, NOT_TOPICS, OTHER_PART_ENTITY
 
 NOT_COVERED_INTENT = "not_covered"
 SUBJECT_ENTITY = "not_covered_subject"
@@ -123,6 +123,16 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     if doc is not None and intent == AFTER_SURGERY_INTENT:
         name_the_subject_of_a_recovery_question(message, doc, guide)
         return
+    entities = message.get(ENTITIES) or []
+    asked = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == ASKED_TOPIC_ENTITY]
+    others = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == OTHER_PART_ENTITY]
+    if others:
+        message.set(ENTITIES, [e for e in entities if e not in others], add_to_output=True)
+    if doc is not None and asked and others and (intent not in not_topics or intent == NOT_COVERED_INTENT or (
+            intent == OUT_OF_SCOPE_INTENT and coverage.about_spine_surgery(doc)
+            and not body_parts.about_another_part_of_the_body(doc))):
+        if answer_the_topic_parts(message, doc, guide, asked, others, activity_check):
+            return
     if doc is not None and intent == NOT_COVERED_INTENT:
         # The classifier learned the question as one the guide does not cover: name what
         # it asks about when its words say.
@@ -142,10 +152,10 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     if not declined and intent not in not_topics and body_parts.about_another_part_of_the_body(doc):
         _decline(message, OUT_OF_SCOPE_INTENT)
         return
-    if any(e.get(ENTITY_ATTRIBUTE_TYPE) == ASKED_TOPIC_ENTITY for e in message.get(ENTITIES) or []):
+    if len(asked) > 1:
         return
     question = _question(doc)
-    activity = _asked_activity(question, guide) if activity_check else []
+    activity = activities.asked(question, guide) if activity_check else []
     if not declined and confidence >= sure_topic_threshold and not activity:
         return
     if declined:
@@ -164,7 +174,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     elif _share_of_declining(message) < decline_support:
         return
     else:
-        unknown = guide.not_covered(question)
+        unknown = [t for t in guide.not_covered(question) if not subjects.general_word(t)]
     if not unknown:
         return
     _decline(message, NOT_COVERED_INTENT)
@@ -172,34 +182,49 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
                 guide=guide)
 
 
-def _asked_activity(question: Sequence, guide: "coverage.Guide") -> List:
-    """"when can I DRIVE", "am I allowed to SWIM", "how soon can I go SWIMMING": the
-    thing a patient asks to be able to do, when the article never names it."""
-    found = []
-    for n, token in enumerate(question):
-        before = [t.lower_ for t in question[max(0, n - 2):n]]
-        after_modal = len(before) == 2 and before[0] in _ABLE_MODALS and before[1] in _PEOPLE
-        after_to = before[-1:] == ["to"] and len(before) == 2 and before[0] in _ABLE_WORDS
-        if not (after_modal or after_to) or not token.is_alpha:
-            continue
-        if token.lower_ in _GO and n + 1 < len(question) and question[n + 1].lower_.endswith("ing"):
-            token = question[n + 1]   # "can I GO swimming"
-        if (guide.outside_the_article([token]) and not subjects.general_word(token)
-                and token.lower_ not in _NOT_ACTIVITIES):
-            found.append(token)
-        break
-    return found
+def answer_the_topic_parts(message: Message, doc, guide: "coverage.Guide", asked: List[Dict],
+                           others: List[Dict], activity_check: bool) -> bool:
+    """A question whose parts ask topics (``asked``, marked by the topic classifier) and
+    something else (``others``) the guide does not cover ("how much is it, and is there
+    PARKING?", "how long is recovery and when can I DRIVE"): the topics are answered and
+    the thing named as not covered. With one topic, only when its own part names a
+    subject of the guide and nothing it does not cover ("and FOR HOW LONG" asks about
+    what came before). Whether the message was settled here."""
+    def tokens(marks):
+        return [t for t in doc if any(e.get(ENTITY_ATTRIBUTE_START) <= t.idx < e.get(
+            ENTITY_ATTRIBUTE_END) for e in marks)]
+
+    inside, rest = tokens(asked), [t for e in others if _asks_apart(doc, e) for t in tokens([e])]
+    if len(asked) == 1 and (not guide.names_a_subject(inside) or guide.not_covered(inside) or (
+            activity_check and activities.asked(inside, guide))):
+        return False
+    uncovered = [t for t in guide.not_covered(rest) if not subjects.general_word(t)] or (
+        activities.asked(rest, guide) if activity_check else [])
+    if len(asked) == 1:
+        if not uncovered:
+            return False
+        topic = {INTENT_NAME_KEY: asked[0].get(ENTITY_ATTRIBUTE_VALUE), PREDICTED_CONFIDENCE_KEY: 1.0}
+        ranking = [e for e in message.get(INTENT_RANKING_KEY) or []
+                   if e.get(INTENT_NAME_KEY) != topic[INTENT_NAME_KEY]]
+        message.set(INTENT, topic, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [topic] + ranking, add_to_output=True)
+    if uncovered:
+        add_subject(message, uncovered, context=[], question=rest, guide=guide)
+    return True
 
 
-_ABLE_MODALS = {"can", "could", "may", "will"}
-_PEOPLE = {"i", "we", "he", "she", "you"}
-_ABLE_WORDS = {"allowed", "able", "ok", "okay", "safe", "fine"}
-_GO = {"go", "start", "get"}
-# Verbs of being, knowing and planning, not of doing something: "could I END up
-# paralysed", "will I LOSE work days", "how many weeks should I PLAN for".
-_NOT_ACTIVITIES = {"be", "feel", "expect", "tell", "see", "hope", "afford", "trust", "ask",
-                   "say", "know", "rely", "claim", "end", "plan", "lose", "list", "bounce",
-                   "collect", "lie", "pick", "choose", "wait"}
+def _asks_apart(doc, mark: Dict) -> bool:
+    """A part that asks a question of its own ("and IS THERE parking?", "or SHOULD WE book
+    a hotel?"), not one about what came before ("or IS THAT science fiction?") nor a
+    greeting or an aside ("I'd be grateful for your advice")."""
+    words = [t.lower_ for t in doc if mark[ENTITY_ATTRIBUTE_START] <= t.idx < mark[
+        ENTITY_ATTRIBUTE_END] and t.is_alpha and t.lower_ not in _JOINING]
+    return len(words) > 2 and words[0] in asks.QUESTION_OPENERS and words[1] not in _BACK
+
+
+_JOINING = {"and", "or", "also", "plus", "but", "so", "then", "just"}
+# "... or IS THAT real", "DOES IT make a difference": about what was asked before.
+_BACK = {"it", "that", "this", "these", "those", "they", "them", "its"}
 
 
 def _decline(message: Message, intent: str) -> None:

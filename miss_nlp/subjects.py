@@ -127,7 +127,10 @@ _GENERAL = {"use", "take", "stop", "keep", "get", "make", "do", "have", "try", "
             "anything", "something", "insist", "pause", "continue", "hold", "skip",
             "reason", "cause", "problem", "problems", "issue", "matter", "common", "actual",
             "hour", "hours", "find", "come", "cancel", "leave", "handle", "book", "right",
-            "way", "safe", "ok", "okay", "hundreds"}
+            "way", "safe", "ok", "okay", "hundreds",
+            # what a patient thinks of what they heard: "true or RUBBISH?", "any TRUTH in it"
+            "rubbish", "truth", "nonsense", "myth", "overkill", "preferable", "grateful",
+            "like", "till", "twice", "big", "pass", "wants", "maybe", "apart", "honestly"}
 
 
 def says_when_or_how(token) -> bool:

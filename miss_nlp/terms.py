@@ -103,4 +103,7 @@ LEXICON = {
     "hospitalised": "hospital stay", "hospitalized": "hospital stay",
     "hospitalisation": "hospital stay", "hospitalization": "hospital stay",
     "openings": "incisions", "holes": "incisions", "performed": "technique",
+    "agony": "pain", "agonising": "pain", "agonizing": "pain", "upsides": "advantages",
+    "earnings": "work", "income": "work", "bounce": "recovery", "lakh": "costs",
+    "rupees": "costs", "deductible": "costs", "copay": "costs", "auth": "costs",
 }

@@ -19,6 +19,8 @@ from miss_nlp import asks
 from miss_nlp.terms import LEXICON
 
 ASKED_TOPIC_ENTITY = "asked_topic"
+# The parts of such a question that ask no topic; read and removed by the coverage check.
+OTHER_PART_ENTITY = "other_part"
 # Whether a message reports an emergency or the patient's own recovery is read from what
 # it asks alone: a story of an operation before "what is MISS?" is not a recovery report.
 QUESTION_ONLY = ("emergency", "after_surgery_concern")
@@ -43,12 +45,14 @@ class BlendedIntentClassifier(GraphComponent):
     know when he'll be back on site"). A question made of several parts
     ("the success rate and cost and recovery time") gets one ``asked_topic`` entity
     per topic a part names with at least ``part_threshold`` confidence, in the
-    patient's order, when there are two or more: the NLG answers each.
+    patient's order, when there are two or more: the NLG answers each; one, when the
+    other parts ask no topic (the coverage check reads them).
     """
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"weight": 0.5, "question_weight": 0.5, "part_threshold": 0.4,
+                "lone_part_threshold": 0.6,
                 "part_floor": None, "part_share": 0.7,
                 "most_topics": 3, "C": 20.0, "random_seed": 42, "ranking_length": 10,
                 "not_topics": NOT_TOPICS}
@@ -132,7 +136,7 @@ class BlendedIntentClassifier(GraphComponent):
             return
         rows = self.model.predict_proba([_words(p) for p in parts],
                                         [p.text.lower() for p in parts])
-        found = []
+        found, others = [], []
         topics = [n for n, name in enumerate(self.model.classes)
                   if name not in self.config["not_topics"]]
         for part, row in zip(parts, rows):
@@ -140,12 +144,20 @@ class BlendedIntentClassifier(GraphComponent):
             # short part ("what's recovery like") reads as small talk on its own.
             best = max(topics, key=lambda n: row[n])
             topic = self.model.classes[best]
-            if self._asks_topic(row, best, topics) and topic not in [t for t, _ in found]:
-                found.append((topic, part))
-        if len(found) < 2:
+            if self._asks_topic(row, best, topics) and topic not in [t for t, _, _ in found]:
+                found.append((topic, part, row[best]))
+            elif not self._asks_topic(row, best, topics):
+                others.append(part)
+        # One topic beside parts that ask no topic ("how much is it, and is there
+        # PARKING?"), when the classifier is sure of it: its part is marked, and the
+        # others, for miss_nlp.coverage_check to answer it and name what they ask that
+        # the guide does not cover.
+        if len(found) == 1 and (found[0][2] < self.config["lone_part_threshold"] or not others):
+            return
+        if not found:
             return
         top = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if top not in [t for t, _ in found] and top in self.config["not_topics"]:
+        if len(found) > 1 and top not in [t for t, _, _ in found] and top in self.config["not_topics"]:
             # Declined as a whole, answered in parts: "scar size, recovery time and cost".
             first = {INTENT_NAME_KEY: found[0][0], PREDICTED_CONFIDENCE_KEY: 1.0}
             rest = [e for e in message.get(INTENT_RANKING_KEY) or []
@@ -153,8 +165,10 @@ class BlendedIntentClassifier(GraphComponent):
             message.set(INTENT, first, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [first] + rest, add_to_output=True)
         entities = list(message.get(ENTITIES) or [])
-        for topic, part in found[: self.config["most_topics"]]:
-            entities.append({ENTITY_ATTRIBUTE_TYPE: ASKED_TOPIC_ENTITY, ENTITY_ATTRIBUTE_VALUE: topic,
+        marked = [(ASKED_TOPIC_ENTITY, topic, part) for topic, part, _ in found[: self.config["most_topics"]]]
+        marked += [(OTHER_PART_ENTITY, "", part) for part in others]
+        for name, value, part in marked:
+            entities.append({ENTITY_ATTRIBUTE_TYPE: name, ENTITY_ATTRIBUTE_VALUE: value,
                              ENTITY_ATTRIBUTE_START: part.start_char,
                              ENTITY_ATTRIBUTE_END: part.end_char,
                              EXTRACTOR: type(self).__name__})

@@ -15,8 +15,9 @@ MAX_HISTORY = "5"
 
 
 def responses_sent_outside_rules():
-    """Responses that the channels send themselves (there are no custom actions)."""
-    files = (PROJECT_ROOT / "channels").glob("*.py")
+    """Responses that the channels and the NLG send themselves (there are no custom
+    actions)."""
+    files = [*(PROJECT_ROOT / "channels").glob("*.py"), PROJECT_ROOT / "assistant" / "nlg.py"]
     return set(re.findall(r'"(utter_\w+)"', "".join(p.read_text("utf-8") for p in files)))
 
 

@@ -253,6 +253,19 @@ def test_a_question_about_three_topics_gets_each_answer_once_in_the_patients_ord
                      for t in ("effectiveness_outcomes", "cost", "recovery_time")]
 
 
+@pytest.mark.parametrize("message,topic,subject", [
+    ("Roughly how much is it, and is there parking on site?", "cost", "parking"),
+    ("how long is recovery and when can i drive again", "recovery_time", "driving"),
+])
+def test_a_topic_asked_beside_a_subject_the_guide_does_not_cover_gets_both_said(
+        chat, message, topic, subject):
+    # One reply; Rasa's REST channel sends each of its paragraphs as a message.
+    answer, also = chat.texts(message)
+    assert answer == rendered(f"utter_{topic}")[0]
+    assert also.startswith(f'You also asked about "{subject}"')
+    assert clinic()["clinic_phone"] in also and "provider" in also
+
+
 @pytest.mark.parametrize("message,subject", [
     ("Can I shower after the operation?", "showering"),
     ("Do I have to wear a brace after keyhole back surgery?", "brace"),

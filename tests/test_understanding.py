@@ -439,3 +439,69 @@ def test_a_word_for_the_operation_names_no_subject(nlp):
     assert coverage.names_the_operation(operation) and coverage.names_the_operation(tlif)
     assert coverage.names_the_operation(hospital)
     assert not coverage.names_the_operation(warfarin)
+
+
+def _with_topic_part(message, text, part, topic, other):
+    """The message as the topic classifier leaves it when only ``part`` asks ``topic``
+    and ``other`` asks no topic."""
+    start, other_start = text.index(part), text.index(other)
+    message.set("entities", [{"entity": "asked_topic", "value": topic, "start": start,
+                              "end": start + len(part)},
+                             {"entity": "other_part", "value": "", "start": other_start,
+                              "end": other_start + len(other)}])
+    return message
+
+
+@pytest.mark.parametrize("classified,confidence", [("recovery_time", 0.59),
+                                                   ("not_covered", 0.68)])
+def test_a_topic_part_is_answered_and_the_uncovered_part_named(nlp, guide, classified,
+                                                               confidence):
+    from miss_nlp.coverage_check import decide
+    from miss_nlp.topic_classifier import NOT_TOPICS
+
+    text = "how long is the recovery, and is there parking on site?"
+    message = _with_topic_part(_classified(nlp, text, classified, confidence), text,
+                               "how long is the recovery", "recovery_time",
+                               "is there parking on site")
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
+           unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
+    assert message.get("intent")["name"] == "recovery_time"
+    assert _named(message) == ["parking"]
+    assert "other_part" not in [e["entity"] for e in message.get("entities")]
+
+
+@pytest.mark.parametrize("other", ["and for how long", "or is that a myth"])
+def test_a_part_about_what_came_before_is_no_question_of_its_own(nlp, guide, other):
+    from miss_nlp.coverage_check import decide
+    from miss_nlp.topic_classifier import NOT_TOPICS
+
+    text = f"will i have to wear a brace, {other}?"
+    message = _with_topic_part(_classified(nlp, text, "not_covered", 0.9), text, other,
+                               "recovery_time", "will i have to wear a brace")
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
+           unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
+    assert message.get("intent")["name"] == "not_covered"
+
+
+def test_a_topic_part_that_itself_asks_something_uncovered_is_not_answered(nlp, guide):
+    from miss_nlp.coverage_check import decide
+    from miss_nlp.topic_classifier import NOT_TOPICS
+
+    text = "how long is the recovery from parking, and is there a cafe?"
+    message = _with_topic_part(_classified(nlp, text, "not_covered", 0.7), text,
+                               "how long is the recovery from parking", "recovery_time",
+                               "is there a cafe")
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
+           unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
+    assert message.get("intent")["name"] == "not_covered"
+
+
+def test_asking_us_to_set_something_out_is_not_an_activity(nlp, guide):
+    from miss_nlp.coverage_check import decide
+    from miss_nlp.topic_classifier import NOT_TOPICS
+
+    message = _classified(nlp, "could you set out the plus points of the keyhole approach?",
+                          "benefits", 0.98)
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
+           unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
+    assert message.get("intent")["name"] == "benefits"
