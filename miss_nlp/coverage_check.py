@@ -1,6 +1,6 @@
 """The "not covered" decision inside Rasa's NLU pipeline (miss_nlp/coverage.py)."""
 import json
-from typing import Any, Dict, List, Optional, Sequence, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -16,12 +16,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from miss_config.knowledge import ARTICLE_FILE, article_text
-from miss_nlp import activities, asks, body_parts, coverage, subjects, triage
+from miss_nlp import activities, asks, body_parts, coverage, naming, subjects
+from miss_nlp.naming import SUBJECT_ENTITY  # noqa: F401 (where the NLG reads it)
 from miss_nlp.components import AFTER_SURGERY_INTENT, EMERGENCY_INTENT
 from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY, NOT_TOPICS, OTHER_PART_ENTITY
 
 NOT_COVERED_INTENT = "not_covered"
-SUBJECT_ENTITY = "not_covered_subject"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 # Small talk (greetings, thanks, "call the clinic"), which the fallback turns into "I
 # can't answer that" when the classifier is unsure: every intent that is not a topic, a
@@ -121,7 +121,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0
     doc = message.get(SPACY_DOCS[TEXT])
     if doc is not None and intent == AFTER_SURGERY_INTENT:
-        name_the_subject_of_a_recovery_question(message, doc, guide)
+        naming.name_the_subject_of_a_recovery_question(message, doc, guide)
         return
     entities = message.get(ENTITIES) or []
     asked = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == ASKED_TOPIC_ENTITY]
@@ -136,13 +136,13 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     if doc is not None and intent == NOT_COVERED_INTENT:
         # The classifier learned the question as one the guide does not cover: name what
         # it asks about when its words say.
-        question = _question(doc)
-        unknown = guide.unknown(question) or _outside_the_article(question, guide)
+        question = naming.question_of(doc)
+        unknown = guide.unknown(question) or naming.outside_the_article(question, guide)
         # "I'm on OZEMPIC. Do I need to skip a dose?": the thing is in the story.
         story = guide.unknown(list(doc)) or [
-            t for t in _outside_the_article(list(doc), guide) if _a_thing(t)]
+            t for t in naming.outside_the_article(list(doc), guide) if naming.a_thing(t)]
         if unknown or story:
-            add_subject(message, unknown, context=story, question=question, guide=guide)
+            naming.add_subject(message, unknown, context=story, question=question, guide=guide)
         return
     unsure = confidence < unsure_topic_threshold
     # Declined whatever happens here: out of scope, or small talk too unsure to stand.
@@ -154,7 +154,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
         return
     if len(asked) > 1:
         return
-    question = _question(doc)
+    question = naming.question_of(doc)
     activity = activities.asked(question, guide) if activity_check else []
     if not declined and confidence >= sure_topic_threshold and not activity:
         return
@@ -168,7 +168,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     elif unsure:
         # Declined either way: a word the article never uses, even one the topic examples
         # know ("do the SCREWS ever come out"), tells the patient what was not covered.
-        unknown = guide.unknown(question) or _outside_the_article(question, guide)
+        unknown = guide.unknown(question) or naming.outside_the_article(question, guide)
     elif activity:
         unknown = activity
     elif _share_of_declining(message) < decline_support:
@@ -178,7 +178,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     if not unknown:
         return
     _decline(message, NOT_COVERED_INTENT)
-    add_subject(message, unknown, context=guide.unknown(list(doc)), question=question,
+    naming.add_subject(message, unknown, context=guide.unknown(list(doc)), question=question,
                 guide=guide)
 
 
@@ -209,7 +209,7 @@ def answer_the_topic_parts(message: Message, doc, guide: "coverage.Guide", asked
         message.set(INTENT, topic, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [topic] + ranking, add_to_output=True)
     if uncovered:
-        add_subject(message, uncovered, context=[], question=rest, guide=guide)
+        naming.add_subject(message, uncovered, context=[], question=rest, guide=guide)
     return True
 
 
@@ -239,77 +239,3 @@ def _share_of_declining(message: Message) -> float:
     """What the classifier gives "not covered" and "out of scope" together."""
     return sum(e.get(PREDICTED_CONFIDENCE_KEY) or 0.0 for e in message.get(INTENT_RANKING_KEY) or []
                if e.get(INTENT_NAME_KEY) in (NOT_COVERED_INTENT, OUT_OF_SCOPE_INTENT))
-
-
-def _question(doc) -> List:
-    """The tokens of the message's question clauses (miss_nlp.asks)."""
-    return [t for clause in asks.question_clauses(doc) for t in clause]
-
-
-def _a_thing(token) -> bool:
-    """A word naming a thing ("bio oil", "hot tub"), not an action or a general word."""
-    return subjects.names_a_thing(token) and not subjects.general_word(token)
-
-
-def _a_verb_or_a_person(token) -> bool:
-    """"will I WAKE up", "put me to SLEEP": a word after a person or "to" is a verb
-    (the pipeline has no tagger); "do PEOPLE need" names who, not what."""
-    before = token.doc[token.i - 1].lower_ if token.i else ""
-    return before in _PERSON_OR_TO or token.lower_ in triage.vocabulary().general_subjects
-
-
-_PERSON_OR_TO = {"i", "you", "he", "she", "we", "they", "it", "to", "me", "him", "her", "them"}
-
-
-def _outside_the_article(tokens: List, guide: "coverage.Guide") -> List:
-    """Words the article never uses that name something ("titanium", not "operation")."""
-    return [t for t in guide.outside_the_article(tokens) if not subjects.general_word(t)
-            and not coverage.names_the_operation(t)]
-
-
-def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "coverage.Guide") -> None:
-    """A recovery question about something the guide leaves out ("when can I shower after
-    my op?") stays an after-surgery concern, and its subject is named in the reply. A
-    report of how the recovery goes ("my toes are still numb, is that normal?") names
-    no subject: its words are the surgeon's team's to read, not a gap in the guide."""
-    question = _question(doc)
-    vocab = triage.vocabulary()
-    if {t.lower_ for t in doc} & vocab.symptom_words:   # a report anywhere in the message
-        # ... unless the question names a thing the guide has no word for at all ("do I
-        # have to wear those tight STOCKINGS?", "can I put BIO OIL on my itchy scar?").
-        things = [t for t in guide.unknown(question) if _a_thing(t)]
-        if things:
-            add_subject(message, things, context=[])
-        return
-    context = guide.outside_the_article(list(doc))
-    asked = [t for t in guide.outside_the_article(question) if not subjects.general_word(t)]
-    if guide.names_a_subject(question):
-        # "can I take IBUPROFEN while the bone is healing?": a thing the article never
-        # names is still the subject; a word of doing ("walking") beside one is not.
-        asked = [t for t in asked if subjects.names_a_thing(t)]
-    # "we have a HOT TUB, when is it ok to use it?": the thing is in the story, named
-    # with "a", "my", "the" ... (not "I still can't POO properly": a report).
-    things = [t for t in context if _a_thing(t) and subjects.after_a_determiner(t)]
-    if asked or things:
-        add_subject(message, asked, context=context if asked else things)
-
-
-def add_subject(message: Message, unknown: List, context: List,
-                question: Sequence = (), guide: Optional["coverage.Guide"] = None) -> None:
-    """The subject named from the ``unknown`` words of the question (or, when they only
-    say when or how, from the ``context`` words of the rest of the message). With the
-    ``question`` and the ``guide``, a thing the article never names that comes before
-    the first unknown word is named first, although the topic examples know it ("can I
-    do YOGA after a fusion? are there poses I should avoid?")."""
-    if guide is not None and unknown:
-        first = min(t.i for t in unknown)
-        earlier = [t for t in _outside_the_article(list(question), guide)
-                   if t.i < first and _a_thing(t) and not _a_verb_or_a_person(t)]
-        unknown = earlier[:1] + list(unknown)
-    subject = subjects.subject_of(unknown, context)
-    start = subjects.subject_word(unknown, context).idx
-    entities = list(message.get(ENTITIES) or [])
-    entities.append({ENTITY_ATTRIBUTE_TYPE: SUBJECT_ENTITY, ENTITY_ATTRIBUTE_VALUE: subject,
-                     ENTITY_ATTRIBUTE_START: start, ENTITY_ATTRIBUTE_END: start + len(subject),
-                     EXTRACTOR: CoverageCheck.__name__})
-    message.set(ENTITIES, entities, add_to_output=True)

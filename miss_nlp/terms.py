@@ -104,6 +104,6 @@ LEXICON = {
     "hospitalisation": "hospital stay", "hospitalization": "hospital stay",
     "openings": "incisions", "holes": "incisions", "performed": "technique",
     "agony": "pain", "agonising": "pain", "agonizing": "pain", "upsides": "advantages",
-    "earnings": "work", "income": "work", "bounce": "recovery", "lakh": "costs",
+    "income": "work", "bounce": "recovery", "lakh": "costs",
     "rupees": "costs", "deductible": "costs", "copay": "costs", "auth": "costs",
 }

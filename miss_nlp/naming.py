@@ -1,0 +1,88 @@
+"""How the "not covered" decision names what a question asks about: the
+``not_covered_subject`` entity, in the patient's words (miss_nlp/subjects.py), for a
+declined question and for a recovery question about something the guide leaves out."""
+from typing import List, Optional, Sequence
+
+from rasa.shared.nlu.constants import (
+    ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE, EXTRACTOR,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from miss_nlp import asks, coverage, subjects, triage
+
+SUBJECT_ENTITY = "not_covered_subject"
+
+
+def question_of(doc) -> List:
+    """The tokens of the message's question clauses (miss_nlp.asks)."""
+    return [t for clause in asks.question_clauses(doc) for t in clause]
+
+
+def a_thing(token) -> bool:
+    """A word naming a thing ("bio oil", "hot tub"), not an action or a general word."""
+    return subjects.names_a_thing(token) and not subjects.general_word(token)
+
+
+def _a_verb_or_a_person(token) -> bool:
+    """"will I WAKE up", "put me to SLEEP": a word after a person or "to" is a verb
+    (the pipeline has no tagger); "do PEOPLE need" names who, not what."""
+    before = token.doc[token.i - 1].lower_ if token.i else ""
+    return before in _PERSON_OR_TO or token.lower_ in triage.vocabulary().general_subjects
+
+
+_PERSON_OR_TO = {"i", "you", "he", "she", "we", "they", "it", "to", "me", "him", "her", "them"}
+
+
+def outside_the_article(tokens: List, guide: "coverage.Guide") -> List:
+    """Words the article never uses that name something ("titanium", not "operation")."""
+    return [t for t in guide.outside_the_article(tokens) if not subjects.general_word(t)
+            and not coverage.names_the_operation(t)]
+
+
+def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "coverage.Guide") -> None:
+    """A recovery question about something the guide leaves out ("when can I shower after
+    my op?") stays an after-surgery concern, and its subject is named in the reply. A
+    report of how the recovery goes ("my toes are still numb, is that normal?") names
+    no subject: its words are the surgeon's team's to read, not a gap in the guide."""
+    question = question_of(doc)
+    vocab = triage.vocabulary()
+    if {t.lower_ for t in doc} & vocab.symptom_words:   # a report anywhere in the message
+        # ... unless the question names a thing the guide has no word for at all ("do I
+        # have to wear those tight STOCKINGS?", "can I put BIO OIL on my itchy scar?").
+        things = [t for t in guide.unknown(question) if a_thing(t)]
+        if things:
+            add_subject(message, things, context=[])
+        return
+    context = guide.outside_the_article(list(doc))
+    asked = [t for t in guide.outside_the_article(question) if not subjects.general_word(t)]
+    if guide.names_a_subject(question):
+        # "can I take IBUPROFEN while the bone is healing?": a thing the article never
+        # names is still the subject; a word of doing ("walking") beside one is not.
+        asked = [t for t in asked if subjects.names_a_thing(t)]
+    # "we have a HOT TUB, when is it ok to use it?": the thing is in the story, named
+    # with "a", "my", "the" ... (not "I still can't POO properly": a report).
+    things = [t for t in context if a_thing(t) and subjects.after_a_determiner(t)]
+    if asked or things:
+        add_subject(message, asked, context=context if asked else things)
+
+
+def add_subject(message: Message, unknown: List, context: List,
+                question: Sequence = (), guide: Optional["coverage.Guide"] = None) -> None:
+    """The subject named from the ``unknown`` words of the question (or, when they only
+    say when or how, from the ``context`` words of the rest of the message). With the
+    ``question`` and the ``guide``, a thing the article never names that comes before
+    the first unknown word is named first, although the topic examples know it ("can I
+    do YOGA after a fusion? are there poses I should avoid?")."""
+    if guide is not None and unknown:
+        first = min(t.i for t in unknown)
+        earlier = [t for t in outside_the_article(list(question), guide)
+                   if t.i < first and a_thing(t) and not _a_verb_or_a_person(t)]
+        unknown = earlier[:1] + list(unknown)
+    subject = subjects.subject_of(unknown, context)
+    start = subjects.subject_word(unknown, context).idx
+    entities = list(message.get(ENTITIES) or [])
+    entities.append({ENTITY_ATTRIBUTE_TYPE: SUBJECT_ENTITY, ENTITY_ATTRIBUTE_VALUE: subject,
+                     ENTITY_ATTRIBUTE_START: start, ENTITY_ATTRIBUTE_END: start + len(subject),
+                     EXTRACTOR: "CoverageCheck"})
+    message.set(ENTITIES, entities, add_to_output=True)
