@@ -174,7 +174,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     elif _share_of_declining(message) < decline_support:
         return
     else:
-        unknown = [t for t in guide.not_covered(question) if not subjects.general_word(t)]
+        unknown = [t for t in guide.not_covered(question) if not subjects.names_nothing(t)]
     if not unknown:
         return
     _decline(message, NOT_COVERED_INTENT)

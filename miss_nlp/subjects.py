@@ -112,6 +112,12 @@ def names_a_thing(token) -> bool:
 _ADJECTIVE_ENDINGS = ("able", "ible", "ous", "ful", "less", "ive")
 
 
+def names_nothing(token) -> bool:
+    """A verb or a word of degree or of opinion that any question uses around its subject
+    ("how FAR", "true or RUBBISH?")."""
+    return token.lower_ in _GENERAL or (token.lemma_ or token.lower_).lower() in _GENERAL
+
+
 def general_word(token) -> bool:
     """A verb or a word of degree that any question uses around its subject ("USE it",
     "how do I CHECK", "how FAR"), or a word of when or how."""

@@ -254,7 +254,7 @@ def test_a_question_about_three_topics_gets_each_answer_once_in_the_patients_ord
 
 
 @pytest.mark.parametrize("message,topic,subject", [
-    ("Roughly how much is it, and is there parking on site?", "cost", "parking"),
+    ("What does it cost, and is there parking on site?", "cost", "parking"),
     ("how long is recovery and when can i drive again", "recovery_time", "driving"),
 ])
 def test_a_topic_asked_beside_a_subject_the_guide_does_not_cover_gets_both_said(
