@@ -1,8 +1,9 @@
-"""Real-world-style questions, as served, on the thirteen real-world files (README, "How
-well it understands"): written blind to the training data; files 1, 3, 5, 7 and 13 never
-tuned on, files 2, 4, 6, 8, 9, 10, 11 and 12 used for development (file 2 since round 5,
-file 4 since round 7, file 6 since round 8, file 8 since round 9, file 9 since round 10,
-file 10 since round 11, file 11 since round 12, file 12 since round 13).
+"""Real-world-style questions, as served, on the nineteen real-world files (README, "How
+well it understands"): written blind to the training data; files 1, 3, 5, 7 and 18 never
+tuned on, the others used for development (file 2 since round 5, file 4 since round 7,
+file 6 since round 8, file 8 since round 9, file 9 since round 10, file 10 since round
+11, file 11 since round 12, file 12 since round 13, file 13 since round 14, file 14 since
+round 15, file 16 since round 16; files 15, 17 and 19 were written as development files).
 
 The floors catch a regression from what was measured on the final model; they are not
 the issue's targets, which are not reached (README says by how much).
@@ -24,7 +25,7 @@ def share(pair):
 
 
 # Measured on the final model of round 12 (file 13: of round 13; files 14 to 17: of round
-# 15), less about two messages' worth.
+# 15; files 16, 18 and 19: of round 16), less about two messages' worth.
 FLOORS = {
     # measured: 93.1% (175/188), 86.7% (39/45), 88.0% (44/50), 90.9% (30/33)
     "realworld_heldout.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
@@ -94,14 +95,23 @@ FLOORS = {
     "realworld_heldout_15.yml": {"one topic": 0.87, "several topics: all answered": 0.88,
                                 "not covered: declined": 0.97, "out of scope: declined": 0.91},
     # written blind at the start of round 15, scored on round 14's model (87.8 / 87.8 /
-    # 95.0 / 78.8%) and twice on round 15's final model;
-    # measured: 87.8% (158/180), 91.8% (45/49), 95.0% (76/80), 81.8% (27/33)
-    "realworld_heldout_16.yml": {"one topic": 0.86, "several topics: all answered": 0.87,
+    # 95.0 / 78.8%) and twice on round 15's final model, then used for development;
+    # measured: 90.0% (162/180), 91.8% (45/49), 95.0% (76/80), 81.8% (27/33)
+    "realworld_heldout_16.yml": {"one topic": 0.88, "several topics: all answered": 0.87,
                                 "not covered: declined": 0.92, "out of scope: declined": 0.75},
     # written blind in round 15 as a development file to file 16's brief;
     # measured: 91.6% (175/191), 92.3% (48/52), 97.5% (78/80), 100% (38/38)
     "realworld_heldout_17.yml": {"one topic": 0.9, "several topics: all answered": 0.88,
                                 "not covered: declined": 0.95, "out of scope: declined": 0.94},
+    # written blind at the start of round 16, scored on round 15's model (90.5 / 82.0 /
+    # 97.5 / 97.4%) and on round 16's final model;
+    # measured: 91.1% (173/190), 82.0% (41/50), 96.2% (77/80), 94.7% (36/38)
+    "realworld_heldout_18.yml": {"one topic": 0.9, "several topics: all answered": 0.78,
+                                "not covered: declined": 0.93, "out of scope: declined": 0.89},
+    # written blind in round 16 as a development file to file 18's brief;
+    # measured: 91.3% (157/172), 79.6% (39/49), 96.2% (75/78), 89.3% (25/28)
+    "realworld_heldout_19.yml": {"one topic": 0.9, "several topics: all answered": 0.75,
+                                "not covered: declined": 0.93, "out of scope: declined": 0.85},
 }
 
 

@@ -7,9 +7,10 @@ tuning 13, once batch 12, in round 10; tuning 14, once batch 13, in round 11; tu
 once batch 14, in round 12; tuning 16, once batch 15, in round 13; tuning 17, batch 17,
 written blind in round 13 as a development set; tuning 18, once batch 16, in round 14;
 tuning 19, batch 19, written blind in round 14 as a development set; tuning 20, once batch
-18, in round 15; tuning 21, batch 21, written blind in round 15 as a development set) and
-train the triage model, so they must stay at their targets. The untouched set and batches
-10 and 20 were never looked at;
+18, in round 15; tuning 21, batch 21, written blind in round 15 as a development set;
+tuning 22, once batch 20, in round 16; tuning 23, batch 23, written blind in round 16 as a
+development set) and train the triage model, so they must stay at their targets. The
+untouched set and batches 10 and 22 were never looked at;
 their figures are printed (README, "Triage"), and the floors below only catch a
 regression from what was measured, they are not targets.
 """
@@ -57,17 +58,17 @@ def test_sets_never_tuned_on_do_not_fall_below_what_was_measured(scores, part):
 
 # Measured on the final model (README), less about two messages' worth.
 FLOORS = {
-    # measured: 100% (49/49), 100% (17/17), 96.0% (24/25), 96.8% (60/62)
+    # measured: 100% (49/49), 100% (17/17), 100% (25/25), 96.8% (60/62)
     "untouched": {"acute": 0.95, "crisis_line": 0.88, "after_surgery": 0.88,
                   "ordinary_answered": 0.91},
     # written blind at the start of round 8, scored twice then and on the final models of
-    # rounds 9-14;
-    # measured: 100% (158/158), 100% (72/72), 95.5% (85/89), 98.9% (173/175)
+    # rounds 9-16;
+    # measured: 100% (158/158), 100% (72/72), 94.4% (84/89), 98.9% (173/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.93,
                  "ordinary_answered": 0.97},
     # written blind at the start of round 16, scored on round 15's model (95.8 / 91.6 /
-    # 96.6 / 97.8%);
-    # measured: (to come)
-    "batch 22": {"acute": 0.93, "crisis_line": 0.89, "after_surgery": 0.94,
-                 "ordinary_answered": 0.95},
+    # 96.6 / 97.8%) and on round 16's final model;
+    # measured: 96.2% (204/212), 91.6% (76/83), 97.7% (86/88), 99.3% (134/135)
+    "batch 22": {"acute": 0.95, "crisis_line": 0.89, "after_surgery": 0.95,
+                 "ordinary_answered": 0.97},
 }
