@@ -96,7 +96,8 @@ def main() -> int:
     train = training_examples()
     path = kept_path(train)
     if path.exists():
-        print(f"Baseline already fitted on these {len(train)} examples: {path.relative_to(PROJECT_ROOT)}")
+        print(f"Baseline already fitted on these {len(train)} examples: "
+              f"{path.relative_to(PROJECT_ROOT)}")
         return 0
     print(f"Fitting the TF-IDF + LR baseline on {len(train)} examples (about 45 s)...", flush=True)
     fitted(train)

@@ -128,9 +128,8 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     others = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == OTHER_PART_ENTITY]
     if others:
         message.set(ENTITIES, [e for e in entities if e not in others], add_to_output=True)
-    if doc is not None and asked and others and (intent not in not_topics or intent == NOT_COVERED_INTENT or (
-            intent == OUT_OF_SCOPE_INTENT and coverage.about_spine_surgery(doc)
-            and not body_parts.about_another_part_of_the_body(doc))):
+    if doc is not None and asked and others and (
+            intent not in not_topics or _declined_about_surgery(intent, doc)):
         if answer_the_topic_parts(message, doc, guide, asked, others, activity_check):
             return
     if doc is not None and intent == NOT_COVERED_INTENT:
@@ -150,7 +149,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     if doc is None or not intent or (intent in not_topics and not declined):
         return
     if not declined and intent not in not_topics and body_parts.about_another_part_of_the_body(doc):
-        _decline(message, OUT_OF_SCOPE_INTENT)
+        _settle(message, OUT_OF_SCOPE_INTENT)
         return
     if len(asked) > 1:
         return
@@ -177,7 +176,7 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
         unknown = [t for t in guide.not_covered(question) if not subjects.names_nothing(t)]
     if not unknown:
         return
-    _decline(message, NOT_COVERED_INTENT)
+    _settle(message, NOT_COVERED_INTENT)
     naming.add_subject(message, unknown, context=guide.unknown(list(doc)), question=question,
                 guide=guide)
 
@@ -203,11 +202,7 @@ def answer_the_topic_parts(message: Message, doc, guide: "coverage.Guide", asked
     if len(asked) == 1:
         if not uncovered:
             return False
-        topic = {INTENT_NAME_KEY: asked[0].get(ENTITY_ATTRIBUTE_VALUE), PREDICTED_CONFIDENCE_KEY: 1.0}
-        ranking = [e for e in message.get(INTENT_RANKING_KEY) or []
-                   if e.get(INTENT_NAME_KEY) != topic[INTENT_NAME_KEY]]
-        message.set(INTENT, topic, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [topic] + ranking, add_to_output=True)
+        _settle(message, asked[0].get(ENTITY_ATTRIBUTE_VALUE))
     if uncovered:
         naming.add_subject(message, uncovered, context=[], question=rest, guide=guide)
     return True
@@ -227,7 +222,14 @@ _JOINING = {"and", "or", "also", "plus", "but", "so", "then", "just"}
 _BACK = {"it", "that", "this", "these", "those", "they", "them", "its"}
 
 
-def _decline(message: Message, intent: str) -> None:
+def _declined_about_surgery(intent: str, doc) -> bool:
+    return intent == NOT_COVERED_INTENT or (
+        intent == OUT_OF_SCOPE_INTENT and coverage.about_spine_surgery(doc)
+        and not body_parts.about_another_part_of_the_body(doc))
+
+
+def _settle(message: Message, intent: str) -> None:
+    """``intent`` becomes the message's, sure, ahead of the rest of the ranking."""
     top = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
     ranking = [e for e in message.get(INTENT_RANKING_KEY) or []
                if e.get(INTENT_NAME_KEY) != intent]

@@ -157,7 +157,8 @@ class BlendedIntentClassifier(GraphComponent):
         if not found:
             return
         top = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if len(found) > 1 and top not in [t for t, _, _ in found] and top in self.config["not_topics"]:
+        topics_found = [t for t, _, _ in found]
+        if len(found) > 1 and top not in topics_found and top in self.config["not_topics"]:
             # Declined as a whole, answered in parts: "scar size, recovery time and cost".
             first = {INTENT_NAME_KEY: found[0][0], PREDICTED_CONFIDENCE_KEY: 1.0}
             rest = [e for e in message.get(INTENT_RANKING_KEY) or []
@@ -165,7 +166,8 @@ class BlendedIntentClassifier(GraphComponent):
             message.set(INTENT, first, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [first] + rest, add_to_output=True)
         entities = list(message.get(ENTITIES) or [])
-        marked = [(ASKED_TOPIC_ENTITY, topic, part) for topic, part, _ in found[: self.config["most_topics"]]]
+        marked = [(ASKED_TOPIC_ENTITY, topic, part)
+                  for topic, part, _ in found[: self.config["most_topics"]]]
         marked += [(OTHER_PART_ENTITY, "", part) for part in others]
         for name, value, part in marked:
             entities.append({ENTITY_ATTRIBUTE_TYPE: name, ENTITY_ATTRIBUTE_VALUE: value,

@@ -110,7 +110,8 @@ def find(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> Finding
 QUOTE = ">"
 
 
-def _answers_to_quoted_questions(lowers: Sequence[str], vocab: Vocabulary, result: Findings) -> None:
+def _answers_to_quoted_questions(lowers: Sequence[str], vocab: Vocabulary,
+                                 result: Findings) -> None:
     """A line that opens with ">" quotes an earlier text ("> Clinic: is the numbness still
     there?"): a red flag it asks about is the patient's own and acute when the lines
     after it answer that it is there ("yes, worse", "no better at all"), and only
