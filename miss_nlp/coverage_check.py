@@ -104,6 +104,8 @@ class CoverageCheck(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.guide is None:
+            for message in messages:
+                _marked_parts(message)
             return messages
         for message in messages:
             decide(message, self.guide, set(self.config["not_topics"]),
@@ -120,14 +122,10 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0
     doc = message.get(SPACY_DOCS[TEXT])
+    asked, others = _marked_parts(message)
     if doc is not None and intent == AFTER_SURGERY_INTENT:
         naming.name_the_subject_of_a_recovery_question(message, doc, guide)
         return
-    entities = message.get(ENTITIES) or []
-    asked = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == ASKED_TOPIC_ENTITY]
-    others = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == OTHER_PART_ENTITY]
-    if others:
-        message.set(ENTITIES, [e for e in entities if e not in others], add_to_output=True)
     if doc is not None and asked and others and (
             intent not in not_topics or _declined_about_surgery(intent, doc)):
         if answer_the_topic_parts(message, doc, guide, asked, others, activity_check):
@@ -220,6 +218,17 @@ def _asks_apart(doc, mark: Dict) -> bool:
 _JOINING = {"and", "or", "also", "plus", "but", "so", "then", "just"}
 # "... or IS THAT real", "DOES IT make a difference": about what was asked before.
 _BACK = {"it", "that", "this", "these", "those", "they", "them", "its"}
+
+
+def _marked_parts(message: Message):
+    """The parts the topic classifier marked as asking a topic and as asking something
+    else; the latter are its note to this check only, and leave the message here."""
+    entities = message.get(ENTITIES) or []
+    asked = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == ASKED_TOPIC_ENTITY]
+    others = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == OTHER_PART_ENTITY]
+    if others:
+        message.set(ENTITIES, [e for e in entities if e not in others], add_to_output=True)
+    return asked, others
 
 
 def _declined_about_surgery(intent: str, doc) -> bool:

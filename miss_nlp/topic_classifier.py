@@ -144,10 +144,10 @@ class BlendedIntentClassifier(GraphComponent):
             # short part ("what's recovery like") reads as small talk on its own.
             best = max(topics, key=lambda n: row[n])
             topic = self.model.classes[best]
-            if self._asks_topic(row, best, topics) and topic not in [t for t, _, _ in found]:
-                found.append((topic, part, row[best]))
-            elif not self._asks_topic(row, best, topics):
+            if not self._asks_topic(row, best, topics):
                 others.append(part)
+            elif topic not in [t for t, _, _ in found]:
+                found.append((topic, part, row[best]))
         # One topic beside parts that ask no topic ("how much is it, and is there
         # PARKING?"), when the classifier is sure of it: its part is marked, and the
         # others, for miss_nlp.coverage_check to answer it and name what they ask that

@@ -327,3 +327,10 @@ def test_so_am_i_at_the_end_of_a_sentence_is_read_as_two_words(acute):
     # spaCy reads "I." as an initial; the plan beside the despair makes a crisis.
     assert acute("My back is finished and so am I. I've put the cat with the neighbour.") == [
         triage.CRISIS]
+
+
+def test_a_new_red_flag_in_the_answer_is_found_although_the_quoted_question_names_it(acute):
+    # The quoted question's own words must not stop the search for the same red flag.
+    assert acute("> Clinic: Is the numbness in your groin still there?\n"
+                 "that is better. new problem: since lunch my groin feels numb again") == [
+        "saddle_numbness"]

@@ -505,3 +505,16 @@ def test_asking_us_to_set_something_out_is_not_an_activity(nlp, guide):
     decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
            unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
     assert message.get("intent")["name"] == "benefits"
+
+
+def test_the_parts_marked_for_the_check_never_leave_it_even_on_a_recovery_question(nlp, guide):
+    from miss_nlp.coverage_check import decide
+    from miss_nlp.topic_classifier import NOT_TOPICS
+
+    text = "how long is the recovery, and is there parking on site?"
+    message = _with_topic_part(_classified(nlp, text, "after_surgery_concern", 0.9), text,
+                               "how long is the recovery", "recovery_time",
+                               "is there parking on site")
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
+           unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
+    assert "other_part" not in [e["entity"] for e in message.get("entities")]

@@ -47,12 +47,18 @@ def find(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> Finding
     sentence_of = sentences.number
     acute: Set[str] = set()
     mentioned: Set[str] = set()
+    quotes = _quoted_lines(lowers)
 
     def found(kind: str, start: int, end: int, members: Tuple[int, ...],
               always_acute: bool = False) -> None:
         result.work += 1
         tier = tier_of(lowers, start, end, vocab, (kind,), members, sentences,
                        even_in_questions=always_acute)
+        if any(a <= start and end <= b for a, b, _ in quotes):
+            # What a quoted question asks is settled by its answer (below), so it must not
+            # stop the search for the same red flag in the patient's own words.
+            result.found.append(Finding(kind, start, end, tier))
+            return
         if tier == ACUTE:
             acute.add(kind)
         elif kind in mentioned:
@@ -102,7 +108,7 @@ def find(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> Finding
                     if c in groups[k] and sentence_of[k] == sentence_of[i]:
                         found(kind, i, k + 1, (i, j, k))
                         break
-    _answers_to_quoted_questions(lowers, vocab, result)
+    _answers_to_quoted_questions(quotes, lowers, vocab, result)
     _read_the_whole_message(lowers, vocab, result)
     return result
 
@@ -110,16 +116,23 @@ def find(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> Finding
 QUOTE = ">"
 
 
-def _answers_to_quoted_questions(lowers: Sequence[str], vocab: Vocabulary,
-                                 result: Findings) -> None:
-    """A line that opens with ">" quotes an earlier text ("> Clinic: is the numbness still
-    there?"): a red flag it asks about is the patient's own and acute when the lines
-    after it answer that it is there ("yes, worse", "no better at all"), and only
-    mentioned when they say it is better or say nothing to it."""
+def _quoted_lines(lowers: Sequence[str]) -> List[Tuple[int, int, int]]:
+    """(start, end, end of the answer) of each line that opens with ">", a quoted earlier
+    text ("> Clinic: is the numbness still there?"); its answer runs to the next one."""
     starts = [i for i, w in enumerate(lowers) if w == QUOTE and (i == 0 or lowers[i - 1] == "\n")]
-    for n, start in enumerate(starts):
-        end = next((i for i in range(start, len(lowers)) if lowers[i] == "\n"), len(lowers))
-        reply = lowers[end:starts[n + 1] if n + 1 < len(starts) else len(lowers)]
+    ends = [next((i for i in range(start, len(lowers)) if lowers[i] == "\n"), len(lowers))
+            for start in starts]
+    return [(start, end, starts[n + 1] if n + 1 < len(starts) else len(lowers))
+            for n, (start, end) in enumerate(zip(starts, ends))]
+
+
+def _answers_to_quoted_questions(quotes: Sequence[Tuple[int, int, int]], lowers: Sequence[str],
+                                 vocab: Vocabulary, result: Findings) -> None:
+    """A red flag a quoted question asks about is the patient's own and acute when the
+    lines after it answer that it is there ("yes, worse", "no better at all"), and only
+    mentioned when they say it is better or say nothing to it."""
+    for start, end, answer_end in quotes:
+        reply = lowers[end:answer_end]
         result.work += len(reply)
         tier = ACUTE if _answers_yes(reply, vocab) else MENTIONED
         for finding in result.found:
