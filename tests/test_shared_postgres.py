@@ -118,3 +118,42 @@ def test_the_rate_limit_counts_a_conversation_on_both_servers_in_redis(pair):
     client = pair.redis.client()
     client.execute_command("SELECT", 1)
     assert client.keys(f"miss:rate:c:{sender}:*")
+
+
+def test_servers_starting_together_on_a_new_database_all_start(pair):
+    """Each server creates the opt-out table at start if it is missing; started at the
+    same moment on a new database, every one of them must come up (one once exited on
+    PostgreSQL's duplicate-type error, and the pair fixture failed to start)."""
+    import threading
+
+    from channels.sms.optouts import OptOutStore
+
+    postgres = pair.postgres
+    for attempt in range(4):
+        database = f"starting_together_{attempt}"
+        connection = postgres.connect()
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {database}")
+        connection.close()
+        url = (f"postgresql://{postgres.user}:{postgres.password}@127.0.0.1:{postgres.port}/"
+               f"{database}")
+        start, errors, stores = threading.Barrier(6), [], []
+
+        def start_a_server() -> None:
+            start.wait()
+            try:
+                stores.append(OptOutStore(url))
+            except Exception as error:  # noqa: BLE001 - the failure under test
+                errors.append(error)
+
+        threads = [threading.Thread(target=start_a_server) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == [] and len(stores) == 6
+        stores[0].opt_out("sms-together")
+        assert all(store.is_opted_out("sms-together") for store in stores)
+        for store in stores:
+            store.engine.dispose()

@@ -40,6 +40,18 @@ def database_url(env: Optional[Mapping[str, str]] = None) -> str:
     return str(url)
 
 
+def _create_once(table: sa.Table, engine) -> None:
+    """Creates the table unless it exists. Two servers started together on a new
+    PostgreSQL database both find it missing; the second CREATE then fails on the
+    catalogue's unique index, and that server must carry on, not exit."""
+    try:
+        table.create(engine, checkfirst=True)
+    except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
+        if not sa.inspect(engine).has_table(table.name):
+            raise
+        logger.info("Table %s was created by another server at the same moment.", table.name)
+
+
 class OptOutStore:
     """Numbers (as conversation keys) that texted STOP, in an SQL database."""
 
@@ -51,7 +63,7 @@ class OptOutStore:
             TABLE, sa.MetaData(),
             sa.Column("conversation_key", sa.String(80), primary_key=True),
             sa.Column("opted_out_at", sa.Float, nullable=False))
-        self.table.create(self.engine, checkfirst=True)
+        _create_once(self.table, self.engine)
 
     @classmethod
     def shared(cls, env: Optional[Mapping[str, str]] = None) -> "OptOutStore":
