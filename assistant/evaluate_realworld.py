@@ -34,7 +34,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from assistant import baseline as plain_baseline
 from assistant.evaluate import MODEL, PROJECT_ROOT, TOPICS
-from assistant.evaluate_triage import AFTER_SURGERY, read_yaml
+from assistant.evaluate_triage import AFTER_SURGERY
+from miss_config.yaml_files import read_yaml
 
 NLU_TESTS = PROJECT_ROOT / "tests" / "nlu"
 # File 1 has no number in its name.

@@ -38,9 +38,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-import yaml
-
 from miss_config.paths import MODEL, PROJECT_ROOT, TRIAGE_PHRASINGS_DIR
+from miss_config.yaml_files import read_yaml
 
 NLU = PROJECT_ROOT / "tests" / "nlu"
 # Tuned on: the rules were improved on their misses and the triage model is trained on
@@ -72,13 +71,6 @@ class TriageScore:
         return {name: f"{self.share(getattr(self, name)):6.1%} ({getattr(self, name)[0]}/"
                       f"{getattr(self, name)[1]})"
                 for name in ("acute", "crisis_line", "after_surgery", "ordinary_answered")}
-
-
-def read_yaml(path: Path):
-    """A YAML file's data, read with libyaml's safe loader when PyYAML has it: the same
-    data as ``yaml.safe_load`` (``python -m assistant.served_sameness`` checks every set)
-    in a tenth of the time (0.5 s against 5 s for the triage sets)."""
-    return yaml.load(path.read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def first_action(replies: List[Dict]) -> str:

@@ -18,6 +18,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 import yaml
 
 from miss_config.paths import PROJECT_ROOT, TRIAGE_PHRASINGS_DIR
+from miss_config.yaml_files import read_yaml
 
 HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu"
 TRAINING_DIR = PROJECT_ROOT / "data"
@@ -35,7 +36,7 @@ def training_texts(directory: Path = TRAINING_DIR,
     are compared with them)."""
     texts = []
     for path in sorted(directory.glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text("utf-8")) or {}).get("nlu") or []:
+        for block in (read_yaml(path) or {}).get("nlu") or []:
             texts += [line[2:].strip() for line in str(block.get("examples") or "").splitlines()
                       if line.strip().startswith("- ")]
     for path in sorted(triage_tuning.glob("*.yml")) if triage_tuning else []:
@@ -46,7 +47,7 @@ def training_texts(directory: Path = TRAINING_DIR,
 def heldout_texts(path: Path) -> List[str]:
     """Every message of a held-out file, whatever its layout (Rasa NLU examples, or
     lists of ``text:`` entries under categories)."""
-    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    data = read_yaml(path) or {}
     found: List[str] = []
 
     def walk(node) -> None:

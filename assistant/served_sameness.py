@@ -36,7 +36,8 @@ def messages_by_kind(every: int = 1) -> Dict[str, List[str]]:
     """Every ``every``-th message of each kind the evaluations score, in their order."""
     from assistant.evaluate import HELDOUT, load_examples
     from assistant.evaluate_realworld import HELDOUT_FILES, category, load
-    from assistant.evaluate_triage import PARTS, read_yaml
+    from assistant.evaluate_triage import PARTS
+    from miss_config.yaml_files import read_yaml
 
     kinds: Dict[str, List[str]] = {}
     for path in PARTS.values():
@@ -56,7 +57,8 @@ def loaders_disagree() -> List[str]:
     """The evaluation files that the evaluations' YAML loader (libyaml's) reads other
     than ``yaml.safe_load`` does (none, or the fast path is not the same)."""
     from assistant.evaluate_realworld import HELDOUT_FILES
-    from assistant.evaluate_triage import PARTS, read_yaml
+    from assistant.evaluate_triage import PARTS
+    from miss_config.yaml_files import read_yaml
 
     return [path.name for path in [*PARTS.values(), *HELDOUT_FILES] if path.exists()
             and read_yaml(path) != yaml.safe_load(path.read_text("utf-8"))]

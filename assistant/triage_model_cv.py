@@ -14,11 +14,10 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-import yaml
-
 from assistant.baseline import training_examples
 from assistant.evaluate_triage import TUNING, TriageScore, score, served_replies
 from miss_config.paths import MODEL, PROJECT_ROOT, TRIAGE_PHRASINGS_DIR
+from miss_config.yaml_files import read_yaml
 from miss_nlp.triage import model as triage_model
 
 MEASURES = ("acute", "crisis_line", "after_surgery", "ordinary_answered")
@@ -64,7 +63,7 @@ def run(model: Path = MODEL) -> Dict[str, Dict[str, TriageScore]]:
     results: Dict[str, Dict[str, TriageScore]] = {"rules alone": {}, "with the model": {}}
     try:
         for name, path in TUNING.items():
-            part = yaml.safe_load(path.read_text("utf-8"))
+            part = read_yaml(path)
             component.model = None
             results["rules alone"][name] = score(part, reply_for, crisis_line)
             component.model = triage_model.fit(training_without(name, examples),

@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-import yaml
+from miss_config.yaml_files import read_yaml
 
 ACUTE = "acute"
 AFTER_SURGERY = "after_surgery"
@@ -40,7 +40,7 @@ def phrasings(directory: Path) -> List[Tuple[str, str]]:
 def phrasings_in(paths: Iterable[Path]) -> List[Tuple[str, str]]:
     pairs = []
     for path in paths:
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        data = read_yaml(path) or {}
         pairs += [(item["text"], section) for section in SECTIONS
                   for item in data.get(section) or []]
     return pairs
