@@ -9,8 +9,9 @@ written blind in round 13 as a development set; tuning 18, once batch 16, in rou
 tuning 19, batch 19, written blind in round 14 as a development set; tuning 20, once batch
 18, in round 15; tuning 21, batch 21, written blind in round 15 as a development set;
 tuning 22, once batch 20, in round 16; tuning 23, batch 23, written blind in round 16 as a
-development set) and train the triage model, so they must stay at their targets. The
-untouched set and batches 10 and 22 were never looked at;
+development set; tuning 24, once batch 22, in round 17; tuning 25, batch 25, written blind
+in round 17 as a development set) and train the triage model, so they must stay at their targets. The
+untouched set and batches 10 and 24 were never looked at;
 their figures are printed (README, "Triage"), and the floors below only catch a
 regression from what was measured, they are not targets.
 """
@@ -66,10 +67,8 @@ FLOORS = {
     # measured: 100% (158/158), 100% (72/72), 94.4% (84/89), 98.9% (173/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.93,
                  "ordinary_answered": 0.97},
-    # written blind at the start of round 16, scored on round 15's model (95.8 / 91.6 /
-    # 96.6 / 97.8%), on round 16's before training_18 (96.2 / 91.6 / 97.7 / 99.3%) and on
-    # its final model;
-    # measured: 96.7% (205/212), 92.8% (77/83), 96.6% (85/88), 99.3% (134/135)
-    "batch 22": {"acute": 0.95, "crisis_line": 0.9, "after_surgery": 0.94,
+    # written blind at the start of round 17, scored on round 16's final model;
+    # measured: 95.2% (199/209), 90.5% (76/84), 95.5% (85/89), 99.3% (144/145)
+    "batch 24": {"acute": 0.94, "crisis_line": 0.88, "after_surgery": 0.93,
                  "ordinary_answered": 0.97},
 }
