@@ -58,6 +58,7 @@ ASKING_WORDS = {"define", "definition", "explain", "explanation", "describe", "r
                 "major", "minor", "gimmick", "hype", "fad", "scam",
                 # Chat fillers and exclamations: "plz", "what ON EARTH", "is he PULLING my leg"
                 "plz", "pleeease", "lmao", "haha", "omg", "tbh", "idk", "btw", "ugh", "earth",
+                "gon", "wan", "gonna", "wanna", "gotta",
                 "heck", "hell", "pulling", "kidding", "joking"}
 # The names of the operation itself: that a question names it says nothing of its subject.
 OPERATION_NAMES = {"minimally", "invasive", "technique", "techniques", "endoscopic",

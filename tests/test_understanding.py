@@ -330,6 +330,25 @@ def test_asking_to_do_something_the_article_never_names_is_declined_however_sure
     assert _named(message) == named
 
 
+@pytest.mark.parametrize("text,runner_up,answered", [
+    ("How much smaller are the incisions? My neighbour asked me.", 0.3, "incisions_scarring"),
+    ("How much smaller are the incisions? My neighbour asked me.", 0.1, "not_covered"),
+    ("Can I shower after the operation?", 0.3, "not_covered"),
+])
+def test_the_classifiers_unsure_decline_of_a_question_in_the_guides_words_gives_way(
+        nlp, guide, text, runner_up, answered):
+    from miss_nlp.coverage_check import decide
+    from miss_nlp.topic_classifier import NOT_TOPICS
+
+    message = _classified(nlp, text, "not_covered", 0.4)
+    message.set("intent_ranking", [{"name": "not_covered", "confidence": 0.4},
+                                   {"name": "incisions_scarring", "confidence": runner_up},
+                                   {"name": "what_is_miss", "confidence": 0.05}])
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
+           unsure_topic_threshold=0.2, decline_support=0.1, runner_up_threshold=0.15)
+    assert message.get("intent")["name"] == answered
+
+
 def test_a_word_of_when_or_how_is_not_quoted_as_the_subject(nlp, guide):
     doc = nlp("does it have to be switched off shortly before, i have a pacemaker")
     unknown = guide.unknown(list(doc))
