@@ -69,16 +69,29 @@ def heldout_texts(path: Path) -> List[str]:
 
 
 def overlaps(heldout: List[str], training: List[str]) -> Iterator[Tuple[str, str, float]]:
-    """(held-out text, closest training text, similarity) for every near copy."""
+    """(held-out text, closest training text, similarity) for every near copy.
+
+    Two texts whose lengths differ by more than a ratio of 90 allows cannot be near
+    copies (the ratio is 2 * matches / (len(a) + len(b))), so each held-out text is only
+    compared with the training texts of a length that could be."""
+    from bisect import bisect_left, bisect_right
+
     from rapidfuzz import fuzz
     from rapidfuzz.process import extractOne
 
-    normal_training = [normalise(t) for t in training]
+    by_length = sorted((normalise(t), i) for i, t in enumerate(training))
+    by_length.sort(key=lambda pair: len(pair[0]))
+    lengths = [len(normal) for normal, _ in by_length]
+    share = NEAR / 100
     for text in heldout:
-        best = extractOne(normalise(text), normal_training, scorer=fuzz.ratio,
-                          score_cutoff=NEAR)
+        normal = normalise(text)
+        # len(b) >= len(a) * share / (2 - share) and len(b) <= len(a) * (2 - share) / share
+        low = bisect_left(lengths, int(len(normal) * share / (2 - share)))
+        high = bisect_right(lengths, int(len(normal) * (2 - share) / share) + 1)
+        window = by_length[low:high]
+        best = extractOne(normal, [n for n, _ in window], scorer=fuzz.ratio, score_cutoff=NEAR)
         if best:
-            yield text, training[best[2]], best[1]
+            yield text, training[window[best[2]][1]], best[1]
 
 
 def remove(path: Path, texts: List[str]) -> int:
