@@ -39,6 +39,8 @@ EMERGENCY_RESPONSE = "utter_emergency"
 AFTER_SURGERY_RESPONSE = "utter_after_surgery"
 NOT_COVERED_RESPONSE = "utter_not_covered"
 NOT_COVERED_TOO_RESPONSE = "utter_not_covered_too"
+# The decline when the question's words name nothing to quote back.
+NOT_COVERED_UNNAMED_RESPONSE = "utter_not_covered_unnamed"
 SMS_CHANNEL = "twilio_sms"
 # Characters an SMS reply of several answers spends on them (the segment budget less
 # the first-message notice).
@@ -64,10 +66,11 @@ class ClinicResponses(TemplatedNaturalLanguageGenerator):
         subject = next((e.get("value") for e in entities
                         if e.get("entity") == SUBJECT_ENTITY), "")
         filled_slots = tracker.current_slot_values() if tracker is not None else {}
-        if utter_action == NOT_COVERED_RESPONSE:
-            kwargs["not_covered_subject"] = _subject_text(subject)
-        elif utter_action == AFTER_SURGERY_RESPONSE and subject:
-            kwargs["not_covered_subject"] = _subject_text(subject)
+        subject = _subject_text(subject)
+        if utter_action == NOT_COVERED_RESPONSE and not subject:
+            utter_action = NOT_COVERED_UNNAMED_RESPONSE
+        elif utter_action in (NOT_COVERED_RESPONSE, AFTER_SURGERY_RESPONSE) and subject:
+            kwargs["not_covered_subject"] = subject
         if len(asked) > 1 and utter_action in sources():
             responses = [f"utter_{t}" for t in asked]
             if utter_action not in responses:
@@ -81,7 +84,7 @@ class ClinicResponses(TemplatedNaturalLanguageGenerator):
         if subject and utter_action in sources() and reply and reply.get("text"):
             # The topic is answered; what else the question asked, the guide does not cover.
             rest = self.generate_from_slots(NOT_COVERED_TOO_RESPONSE, filled_slots, output_channel,
-                                            not_covered_subject=_subject_text(subject))
+                                            not_covered_subject=subject)
             if rest and rest.get("text"):
                 reply["text"] = f"{reply['text']}\n\n{rest['text']}"
         return reply
@@ -147,9 +150,9 @@ class ClinicResponses(TemplatedNaturalLanguageGenerator):
 
 def _subject_text(subject: Text) -> Text:
     """The patient's words for a subject, safe to quote back: one line, no quotes or
-    braces, not too long."""
+    braces, not too long ("" when nothing is left to quote)."""
     cleaned = " ".join(str(subject or "").replace('"', "").replace("{", "").replace("}", "").split())
-    return cleaned[:MOST_SUBJECT_CHARS].rstrip() or "that"
+    return cleaned[:MOST_SUBJECT_CHARS].rstrip()
 
 
 def _shortened(texts: Sequence[Text], limit: int) -> List[Text]:
