@@ -537,3 +537,26 @@ def test_the_parts_marked_for_the_check_never_leave_it_even_on_a_recovery_questi
     decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
            unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
     assert "other_part" not in [e["entity"] for e in message.get("entities")]
+
+
+@pytest.mark.parametrize("entities,quoted", [
+    ([{"entity": "not_covered_subject", "value": "hot tub", "start": 0, "end": 7}], '("hot tub")'),
+    ([], None),
+])
+def test_a_decline_quotes_the_subject_only_when_there_is_one(entities, quoted):
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from assistant.nlg import ClinicResponses
+    from miss_config.paths import DOMAIN_FILE
+
+    domain = Domain.load(str(DOMAIN_FILE))
+    tracker = DialogueStateTracker.from_events("patient", [UserUttered(
+        "a question", intent={"name": "not_covered", "confidence": 0.5}, entities=entities)])
+    reply = asyncio.run(ClinicResponses(domain=domain).generate("utter_not_covered", tracker, "rest"))
+    text = reply["text"]
+    assert "doesn't cover that" in text and "call" in text
+    assert (quoted in text) if quoted else ('("' not in text and '"that"' not in text)
