@@ -556,7 +556,8 @@ def test_a_decline_quotes_the_subject_only_when_there_is_one(entities, quoted):
     domain = Domain.load(str(DOMAIN_FILE))
     tracker = DialogueStateTracker.from_events("patient", [UserUttered(
         "a question", intent={"name": "not_covered", "confidence": 0.5}, entities=entities)])
-    reply = asyncio.run(ClinicResponses(domain=domain).generate("utter_not_covered", tracker, "rest"))
+    responses = ClinicResponses(domain=domain)
+    reply = asyncio.run(responses.generate("utter_not_covered", tracker, "rest"))
     text = reply["text"]
     assert "doesn't cover that" in text and "call" in text
     assert (quoted in text) if quoted else ('("' not in text and '"that"' not in text)
