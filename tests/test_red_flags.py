@@ -195,6 +195,17 @@ def test_questions_about_the_future_are_not_a_recovery_report(nlp, text):
     assert not triage.describes_own_recovery(triage.tokens_of(nlp(text.lower())))
 
 
+@pytest.mark.parametrize("text,own", [
+    ("My friend said her microdiscectomy was the worst pain of her life, how common is that?",
+     False),
+    ("my uncle had back surgery and his wound got infected, is that still common?", False),
+    ("my grandma's fusion still hurts her a lot, is that normal?", True),
+    ("my friend drove me home. my incision is still sore, is that normal?", True),
+])
+def test_a_friends_operation_told_as_a_story_is_no_recovery_report(nlp, text, own):
+    assert triage.describes_own_recovery(triage.tokens_of(nlp(text.lower()))) == own
+
+
 @pytest.mark.parametrize("text,kind", [
     ("slipped on the stairs, went down hard and heard a crack in my back", "trauma"),
     ("I had a fall in the garden about an hour ago and my back is very painful", "trauma"),

@@ -59,9 +59,25 @@ def asks_why_it_happens(tokens: Sequence[Token], vocab: Optional[Vocabulary] = N
 
 def _names_own_past_surgery(text: str, vocab: Vocabulary) -> bool:
     """"my fusion", "her incision", but not one still to come ("BEFORE my op", "will
-    they still DO my op on Monday")."""
+    they still DO my op on Monday"), nor a friend's or an uncle's told as a story ("my
+    FRIEND said HER microdiscectomy was the worst pain of her life, is that normal?")."""
+    text = text.replace(" 's", "'s")
     return any(not text[:m.start()].rstrip().endswith(_BEFORE_AN_OPERATION)
-               for m in vocab.own_surgery.finditer(text.replace(" 's", "'s")))
+               and not _someone_elses(text, m, vocab) for m in vocab.own_surgery.finditer(text))
+
+
+def _someone_elses(text: str, match, vocab: Optional[Vocabulary] = None) -> bool:
+    """The operation named is a friend's, a neighbour's or an uncle's: not "my", and such
+    a person is named in the same sentence before it."""
+    vocab = vocab or vocabulary()
+    if match.group(0).startswith("my "):
+        return False
+    before = re.split(r" [.!?] ", text[:match.start()])[-1].split()
+    return bool(set(before) & (vocab.others - _MAY_BE_CARED_FOR))
+
+
+# Grandparents are often the patient a grandchild writes for.
+_MAY_BE_CARED_FOR = {"grandma", "grandpa", "grandmother", "grandfather"}
 
 
 _BEFORE_AN_OPERATION = (" before", " do", " doing", " until", " till", " booked")
