@@ -114,14 +114,14 @@ FLOORS = {
     # measured: 91.3% (157/172), 79.6% (39/49), 96.2% (75/78), 89.3% (25/28)
     "realworld_heldout_19.yml": {"one topic": 0.9, "several topics: all answered": 0.75,
                                 "not covered: declined": 0.93, "out of scope: declined": 0.85},
-    # written blind at the start of round 17, scored on round 16's final model;
-    # measured: 88.0% (169/192), 90.4% (47/52), 93.9% (77/82), 100% (39/39)
-    "realworld_heldout_20.yml": {"one topic": 0.86, "several topics: all answered": 0.86,
+    # written blind at the start of round 17, scored on round 16's final model (88.0 / 90.4 /
+    # 93.9 / 100%) and on round 17's final model;
+    # measured: 89.1% (171/192), 92.3% (48/52), 93.9% (77/82), 100% (39/39)
+    "realworld_heldout_20.yml": {"one topic": 0.88, "several topics: all answered": 0.88,
                                 "not covered: declined": 0.91, "out of scope: declined": 0.95},
     # written blind in round 17 as a development file to file 20's brief;
-    # measured on round 16's final model: 92.0% (172/187), 83.7% (41/49), 97.5% (78/80),
-    # 97.1% (33/34)
-    "realworld_heldout_21.yml": {"one topic": 0.9, "several topics: all answered": 0.8,
+    # measured: 94.1% (176/187), 85.7% (42/49), 97.5% (78/80), 97.1% (33/34)
+    "realworld_heldout_21.yml": {"one topic": 0.93, "several topics: all answered": 0.81,
                                 "not covered: declined": 0.95, "out of scope: declined": 0.91},
 }
 
@@ -142,8 +142,8 @@ def test_several_topics_are_answered_far_more_often_than_by_the_baseline(results
 
 # (On file 13 the baseline declined as many at the end of round 13, 78 of 82 each; after
 # round 14, which read file 13's misses, the assistant declines more.) On file 16, held
-# out in round 15, the baseline declines one more than the assistant (77 of 80 against
-# 76): a strict expected failure says so until it is not true any more.
+# out in round 15, the baseline declines more than the assistant (78 of 80 against 75 at
+# the end of round 17): a strict expected failure says so until it is not true any more.
 BASELINE_DECLINES_MORE = {"realworld_heldout_16.yml"}
 
 
