@@ -148,6 +148,10 @@ class BlendedIntentClassifier(GraphComponent):
                 others.append(part)
             elif topic not in [t for t, _, _ in found]:
                 found.append((topic, part, row[best]))
+            else:
+                # A second part of the same topic may still ask what the guide does not
+                # cover: "how long is recovery and WHEN CAN I DRIVE again".
+                others.append(part)
         # One topic beside parts that ask no topic ("how much is it, and is there
         # PARKING?"), when the classifier is sure of it: its part is marked, and the
         # others, for miss_nlp.coverage_check to answer it and name what they ask that
