@@ -79,8 +79,8 @@ def overlaps(heldout: List[str], training: List[str]) -> Iterator[Tuple[str, str
     from rapidfuzz import fuzz
     from rapidfuzz.process import extractOne
 
-    by_length = sorted((normalise(t), i) for i, t in enumerate(training))
-    by_length.sort(key=lambda pair: len(pair[0]))
+    by_length = sorted(((normalise(t), i) for i, t in enumerate(training)),
+                       key=lambda pair: len(pair[0]))
     lengths = [len(normal) for normal, _ in by_length]
     share = NEAR / 100
     for text in heldout:
