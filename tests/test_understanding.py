@@ -256,13 +256,20 @@ def _classified(nlp, text, topic, confidence):
     return message
 
 
-def _checked(nlp, guide, text, topic, confidence):
-    """The message after the coverage check, given the classifier's topic and confidence."""
+def _decide(message, guide, **settings):
+    """The coverage check's decision at the thresholds config.yml ships (sure 0.8, unsure
+    0.2), with the other settings a test names."""
     from miss_nlp.coverage_check import decide
     from miss_nlp.topic_classifier import NOT_TOPICS
 
+    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
+           unsure_topic_threshold=0.2, **settings)
+
+
+def _checked(nlp, guide, text, topic, confidence):
+    """The message after the coverage check, given the classifier's topic and confidence."""
     message = _classified(nlp, text, topic, confidence)
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8, unsure_topic_threshold=0.2)
+    _decide(message, guide)
     return message
 
 
@@ -283,16 +290,12 @@ def test_one_unknown_word_declines_only_a_topic_the_classifier_is_unsure_of(
 @pytest.mark.parametrize("declining,answered", [(0.02, "benefits"), (0.3, "not_covered")])
 def test_an_unknown_word_declines_a_middling_topic_only_when_the_classifier_leans_to_declining(
         nlp, guide, declining, answered):
-    from miss_nlp.coverage_check import decide
-    from miss_nlp.topic_classifier import NOT_TOPICS
-
     message = _classified(nlp, "In your view, what makes MISS preferable to a conventional "
                                "laminectomy?", "benefits", 0.45)
     message.set("intent_ranking", [{"name": "benefits", "confidence": 0.45},
                                    {"name": "not_covered", "confidence": declining},
                                    {"name": "techniques", "confidence": 0.2}])
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
-           unsure_topic_threshold=0.2, decline_support=0.1)
+    _decide(message, guide, decline_support=0.1)
     assert message.get("intent")["name"] == answered
 
 
@@ -320,12 +323,8 @@ def test_a_question_about_an_operation_on_another_part_of_the_body_is_out_of_sco
 ])
 def test_asking_to_do_something_the_article_never_names_is_declined_however_sure(
         nlp, guide, text, named):
-    from miss_nlp.coverage_check import decide
-    from miss_nlp.topic_classifier import NOT_TOPICS
-
     message = _classified(nlp, text, "recovery_time", 0.95)
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
-           unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
+    _decide(message, guide, decline_support=0.1, activity_check=True)
     assert message.get("intent")["name"] == ("not_covered" if named else "recovery_time")
     assert _named(message) == named
 
@@ -337,15 +336,11 @@ def test_asking_to_do_something_the_article_never_names_is_declined_however_sure
 ])
 def test_the_classifiers_unsure_decline_of_a_question_in_the_guides_words_gives_way(
         nlp, guide, text, runner_up, answered):
-    from miss_nlp.coverage_check import decide
-    from miss_nlp.topic_classifier import NOT_TOPICS
-
     message = _classified(nlp, text, "not_covered", 0.4)
     message.set("intent_ranking", [{"name": "not_covered", "confidence": 0.4},
                                    {"name": "incisions_scarring", "confidence": runner_up},
                                    {"name": "what_is_miss", "confidence": 0.05}])
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
-           unsure_topic_threshold=0.2, decline_support=0.1, runner_up_threshold=0.15)
+    _decide(message, guide, decline_support=0.1, runner_up_threshold=0.15)
     assert message.get("intent")["name"] == answered
 
 
@@ -475,15 +470,11 @@ def _with_topic_part(message, text, part, topic, other):
                                                    ("not_covered", 0.68)])
 def test_a_topic_part_is_answered_and_the_uncovered_part_named(nlp, guide, classified,
                                                                confidence):
-    from miss_nlp.coverage_check import decide
-    from miss_nlp.topic_classifier import NOT_TOPICS
-
     text = "how long is the recovery, and is there parking on site?"
     message = _with_topic_part(_classified(nlp, text, classified, confidence), text,
                                "how long is the recovery", "recovery_time",
                                "is there parking on site")
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
-           unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
+    _decide(message, guide, decline_support=0.1, activity_check=True)
     assert message.get("intent")["name"] == "recovery_time"
     assert _named(message) == ["parking"]
     assert "other_part" not in [e["entity"] for e in message.get("entities")]
@@ -491,51 +482,35 @@ def test_a_topic_part_is_answered_and_the_uncovered_part_named(nlp, guide, class
 
 @pytest.mark.parametrize("other", ["and for how long", "or is that a myth"])
 def test_a_part_about_what_came_before_is_no_question_of_its_own(nlp, guide, other):
-    from miss_nlp.coverage_check import decide
-    from miss_nlp.topic_classifier import NOT_TOPICS
-
     text = f"will i have to wear a brace, {other}?"
     message = _with_topic_part(_classified(nlp, text, "not_covered", 0.9), text, other,
                                "recovery_time", "will i have to wear a brace")
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
-           unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
+    _decide(message, guide, decline_support=0.1, activity_check=True)
     assert message.get("intent")["name"] == "not_covered"
 
 
 def test_a_topic_part_that_itself_asks_something_uncovered_is_not_answered(nlp, guide):
-    from miss_nlp.coverage_check import decide
-    from miss_nlp.topic_classifier import NOT_TOPICS
-
     text = "how long is the recovery from parking, and is there a cafe?"
     message = _with_topic_part(_classified(nlp, text, "not_covered", 0.7), text,
                                "how long is the recovery from parking", "recovery_time",
                                "is there a cafe")
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
-           unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
+    _decide(message, guide, decline_support=0.1, activity_check=True)
     assert message.get("intent")["name"] == "not_covered"
 
 
 def test_asking_us_to_set_something_out_is_not_an_activity(nlp, guide):
-    from miss_nlp.coverage_check import decide
-    from miss_nlp.topic_classifier import NOT_TOPICS
-
     message = _classified(nlp, "could you set out the plus points of the keyhole approach?",
                           "benefits", 0.98)
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
-           unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
+    _decide(message, guide, decline_support=0.1, activity_check=True)
     assert message.get("intent")["name"] == "benefits"
 
 
 def test_the_parts_marked_for_the_check_never_leave_it_even_on_a_recovery_question(nlp, guide):
-    from miss_nlp.coverage_check import decide
-    from miss_nlp.topic_classifier import NOT_TOPICS
-
     text = "how long is the recovery, and is there parking on site?"
     message = _with_topic_part(_classified(nlp, text, "after_surgery_concern", 0.9), text,
                                "how long is the recovery", "recovery_time",
                                "is there parking on site")
-    decide(message, guide, set(NOT_TOPICS), sure_topic_threshold=0.8,
-           unsure_topic_threshold=0.2, decline_support=0.1, activity_check=True)
+    _decide(message, guide, decline_support=0.1, activity_check=True)
     assert "other_part" not in [e["entity"] for e in message.get("entities")]
 
 
