@@ -10,8 +10,9 @@ tuning 19, batch 19, written blind in round 14 as a development set; tuning 20, 
 18, in round 15; tuning 21, batch 21, written blind in round 15 as a development set;
 tuning 22, once batch 20, in round 16; tuning 23, batch 23, written blind in round 16 as a
 development set; tuning 24, once batch 22, in round 17; tuning 25, batch 25, written blind
-in round 17 as a development set) and train the triage model, so they must stay at their targets. The
-untouched set and batches 10 and 24 were never looked at;
+in round 17 as a development set; tuning 26, once batch 24, in round 18; tuning 27, batch
+27, written blind in round 18 as a development set) and train the triage model, so they
+must stay at their targets. The untouched set and batches 10 and 26 were never looked at;
 their figures are printed (README, "Triage"), and the floors below only catch a
 regression from what was measured, they are not targets.
 """
@@ -67,9 +68,8 @@ FLOORS = {
     # measured: 100% (158/158), 100% (72/72), 95.5% (85/89), 98.9% (173/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.93,
                  "ordinary_answered": 0.97},
-    # written blind at the start of round 17, scored on round 16's final model (95.2 /
-    # 90.5 / 95.5 / 99.3%) and on round 17's final model;
-    # measured: 97.1% (203/209), 92.9% (78/84), 95.5% (85/89), 99.3% (144/145)
-    "batch 24": {"acute": 0.96, "crisis_line": 0.9, "after_surgery": 0.93,
-                 "ordinary_answered": 0.97},
+    # written blind at the start of round 18, scored on round 17's final model;
+    # measured: 96.2% (202/210), 94.0% (78/83), 95.6% (87/91), 97.8% (132/135)
+    "batch 26": {"acute": 0.95, "crisis_line": 0.91, "after_surgery": 0.93,
+                 "ordinary_answered": 0.96},
 }
