@@ -26,7 +26,8 @@ round 14; tuning 19 "batch 19", written blind in round 14 as a development set; 
 set; tuning 22 "batch 20", in round 16; tuning 23 "batch 23", written blind in round 16 as
 a development set; tuning 24 "batch 22", in round 17; tuning 25 "batch 25", written blind
 in round 17 as a development set; tuning 26 "batch 24", in round 18; tuning 27 "batch 27",
-written blind in round 18 as a development set); the untouched part (written with the
+written blind in round 18 as a development set; tuning 28 "batch 28", written blind in
+round 18 as a second development set, mostly crises); the untouched part (written with the
 first tuning part), batch 10 (written blind at the start of round 8) and batch 26 (at the
 start of round 18) never were, and are reported on their own; their misses are not printed.
 ``--parts`` scores only the parts named (e.g. only the tuning parts, while tuning).
@@ -47,7 +48,7 @@ NLU = PROJECT_ROOT / "tests" / "nlu"
 # Tuned on: the rules were improved on their misses and the triage model is trained on
 # them (miss_nlp/triage/model.py), so they are regression sets now.
 TUNING = {f"tuning {n}": TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml"
-          for n in range(1, 28)}
+          for n in range(1, 29)}
 # Never looked at while tuning: the honest figures.
 UNTOUCHED = {"untouched": NLU / "triage_blind_untouched.yml",
              "batch 10": NLU / "triage_blind_batch_10.yml",
