@@ -307,6 +307,14 @@ def test_every_word_in_the_red_flag_file_is_read_as_written():
     "Had chest pain last month, turned out to be indigestion. Can I still have keyhole surgery?",
     "My wife hasn't opened her bowels for three days since her fusion, is that the painkillers?",
     "I wrote my will before the operation like the nurse suggested, what else should I sort out?",
+    # Round 18: a decision beside "no more options", a month off work at once, an old jump,
+    # the benefits' "less blood loss", a wallet's heart attack.
+    "The surgeon says there are no more options so I have decided to go ahead with the fusion.",
+    "I have decided to have MISS but haven't told my wife yet, how long is recovery?",
+    "Could I take the whole month off at once after my fusion, or split it?",
+    "Long story short, I jumped off a wall as a kid, is MISS for old injuries?",
+    "less blood loss, smaller scar... what else is good about it",
+    "My wallet is going to have a heart attack. Ballpark price for a MISS fusion?",
 ])
 def test_long_standing_limits_and_past_faints_are_not_emergencies(acute, text):
     assert acute(text) == []
