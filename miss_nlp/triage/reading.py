@@ -66,10 +66,9 @@ def _names_own_past_surgery(text: str, vocab: Vocabulary) -> bool:
                and not _someone_elses(text, m, vocab) for m in vocab.own_surgery.finditer(text))
 
 
-def _someone_elses(text: str, match, vocab: Optional[Vocabulary] = None) -> bool:
+def _someone_elses(text: str, match, vocab: Vocabulary) -> bool:
     """The operation named is a friend's, a neighbour's or an uncle's: not "my", and such
     a person is named in the same sentence before it."""
-    vocab = vocab or vocabulary()
     if match.group(0).startswith("my "):
         return False
     before = re.split(r" [.!?] ", text[:match.start()])[-1].split()
