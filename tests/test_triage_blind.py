@@ -12,8 +12,9 @@ tuning 22, once batch 20, in round 16; tuning 23, batch 23, written blind in rou
 development set; tuning 24, once batch 22, in round 17; tuning 25, batch 25, written blind
 in round 17 as a development set; tuning 26, once batch 24, in round 18; tuning 27, batch
 27, written blind in round 18 as a development set; tuning 28, batch 28, written blind in
-round 18 as a second development set, mostly crises) and train the triage model, so they
-must stay at their targets. The untouched set and batches 10 and 26 were never looked at;
+round 18 as a second development set, mostly crises; tuning 29, once batch 26, in round
+19) and train the triage model, so they must stay at their targets. The untouched set and
+batches 10 and 29 were never looked at;
 their figures are printed (README, "Triage"), and the floors below only catch a
 regression from what was measured, they are not targets.
 """
@@ -69,9 +70,8 @@ FLOORS = {
     # measured: 100% (158/158), 100% (72/72), 95.5% (85/89), 98.9% (173/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.93,
                  "ordinary_answered": 0.97},
-    # written blind at the start of round 18, scored on round 17's final model (96.2 /
-    # 94.0 / 95.6 / 97.8%) and twice on round 18's models;
-    # measured: 96.7% (203/210), 95.2% (79/83), 95.6% (87/91), 98.5% (133/135)
-    "batch 26": {"acute": 0.95, "crisis_line": 0.92, "after_surgery": 0.93,
+    # written blind at the start of round 19, scored on round 18's final model;
+    # measured: 98.1% (202/206), 94.9% (74/78), 95.5% (84/88), 98.5% (128/130)
+    "batch 29": {"acute": 0.97, "crisis_line": 0.92, "after_surgery": 0.93,
                  "ordinary_answered": 0.97},
 }
