@@ -16,7 +16,7 @@ from miss_nlp import triage
 
 PHRASINGS = yaml.safe_load(
     (PROJECT_ROOT / "tests" / "triage" / "red_flag_phrasings.yml").read_text("utf-8"))
-TUNING = [read_yaml(TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml") for n in range(1, 30)]
+TUNING = [read_yaml(TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml") for n in range(1, 31)]
 # The rules find every acute message of tunings 1-6; 7 to 15 came in rounds 7 to 12, where
 # the triage model (trained on them) took over what no word list holds, so only their
 # false alarms are held to here.
@@ -45,6 +45,10 @@ STILL_ALARMED = {
     # question. Left alarmed on purpose: the same words are how many crises are told.
     "my back is killing me, literally can't go on like this",
     "i hate hospitals, the smell alone makes me want to die lol",
+    # Round 19 (tuning 30): "I can't go on like this" quoted from bad nights, then "I'm
+    # not in any danger". Left alarmed on purpose, as above: a crisis line too many
+    # costs one sentence, a crisis read as a figure of speech could cost a life.
+    "I've had chronic low back pain for fifteen years. Some nights",
 }
 MUST_ALERT = [(kind, text) for kind, texts in PHRASINGS["must_alert"].items() for text in texts]
 VOCAB = triage.vocabulary()
