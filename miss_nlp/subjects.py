@@ -38,7 +38,8 @@ def subject_of(unknown: Sequence, context: Sequence = ()) -> str:
     for _ in range(_MAX_BACK):
         before = doc[start - 1] if start else None
         if before is None or not before.is_alpha or before.lower_ in _STOPS_BACK or forms(
-                before) & (DOMAIN_WORDS | FRAME_WORDS | ASKING_WORDS | OPERATION_NAMES):
+                before) & (DOMAIN_WORDS | FRAME_WORDS | ASKING_WORDS | OPERATION_NAMES) or (
+                says_when_or_how(before)):   # "could you KINDLY | advise"
             break
         start -= 1
         if not (before.is_stop or before.lower_ in _PREPOSITIONS):
@@ -60,7 +61,8 @@ def _as_an_activity(named: str, first) -> str:
     after_modal = len(before) == 2 and before[0] in _MODALS and before[1] in _PERSONS
     word = first.lower_
     if not (after_to or after_modal) or not first.is_alpha or len(word) < 2 or not (
-            named.lower().startswith(word)) or word.endswith("ing") or word in _NOT_VERBS:
+            named.lower().startswith(word)) or word.endswith("ing") or word in _NOT_VERBS or (
+            first.is_stop or says_when_or_how(first)):   # "should I EVER", "could you KINDLY"
         return named
     return _gerund(word) + named[len(word):]
 
@@ -71,7 +73,7 @@ def _gerund(verb: str) -> str:
     if verb.endswith("e") and not verb.endswith(("ee", "ye", "oe")):
         return verb[:-1] + "ing"    # drive -> driving
     if (len(verb) <= 4 and len(verb) >= 3 and verb[-1] not in "aeiouwxy"
-            and verb[-2] in "aeiou" and verb[-3] not in "aeiou"):
+            and verb[-2] in "aeiou" and (verb[-3] not in "aeiou" or verb[-4:-2] == "qu")):
         return verb + verb[-1] + "ing"   # sit -> sitting, swim -> swimming
     return verb + "ing"
 
@@ -136,7 +138,8 @@ _GENERAL = {"use", "take", "stop", "keep", "get", "make", "do", "have", "try", "
             "way", "safe", "ok", "okay", "hundreds",
             # what a patient thinks of what they heard: "true or RUBBISH?", "any TRUTH in it"
             "rubbish", "truth", "nonsense", "myth", "overkill", "preferable", "grateful",
-            "like", "till", "twice", "big", "pass", "wants", "maybe", "apart", "honestly"}
+            "like", "till", "twice", "big", "pass", "wants", "maybe", "apart", "honestly",
+            "advise", "realistic", "idea"}
 
 
 def says_when_or_how(token) -> bool:
@@ -157,7 +160,8 @@ _STOPS_BACK = {"i", "you", "he", "she", "we", "they", "it", "me", "him", "us", "
                "did", "can", "could", "will", "would", "should", "may", "might", "have", "has",
                "had", "get", "got", "need", "take", "taking", "keep", "stop", "put", "let",
                "when", "how", "what", "why", "where", "who", "which", "if", "before", "after",
-               "there", "then", "not", "no", "ok", "okay", "im", "i'm"}
+               "there", "then", "not", "no", "ok", "okay", "im", "i'm",
+               "ever", "even", "still", "also", "really", "actually"}
 _PREPOSITIONS = {"on", "in", "behind", "under", "into", "onto", "of", "about", "from", "by",
                  "with", "over", "through", "without"}
 _LEADING = {"the", "a", "an", "any", "some", "this", "that", "these", "those", "my", "your",

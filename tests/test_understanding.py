@@ -180,6 +180,11 @@ def test_the_subject_is_the_patients_words_up_to_a_preposition(nlp):
     ("how soon is it safe to fly after keyhole surgery?", "flying"),
     ("how long can i sit at a desk after the op?", "sitting"),
     ("when can we swim again after the operation?", "swimming"),
+    ("do i have to quit before the op?", "quitting"),
+    # A polite word or an adverb is no activity ("kindlying advise", "everring deadlift").
+    ("could you kindly advise whether i can keep breastfeeding after surgery?",
+     "breastfeeding"),
+    ("should i ever deadlift again after surgery?", "deadlift"),
 ])
 def test_the_reply_names_what_the_patient_asked_about_in_their_words(nlp, guide, question,
                                                                       named):
