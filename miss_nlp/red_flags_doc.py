@@ -67,6 +67,10 @@ def render(path: Path = RED_FLAGS_FILE) -> str:
         for chain in spec.get("chains") or []:
             lines.append("- Chain: " + " then ".join(f"({_cell(_words(c, lists))})"
                                                     for c in chain))
+        if spec.get("alone"):
+            lines.append(f"- Alone (a message of this word only): ({_cell(_words(spec['alone'], lists))})")
+        if spec.get("reading"):
+            lines.append(f"- A word urgent on its own: ({_cell(_words(spec['reading'], lists))})")
         if not any(spec.get(key) for key in ("phrases", "near", "chains", "other_languages")):
             lines.append("- No words: given when the classifier alone is sure of an emergency.")
         lines.append("")

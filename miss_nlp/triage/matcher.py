@@ -67,9 +67,13 @@ def find(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> Finding
             mentioned.add(kind)
         result.found.append(Finding(kind, start, end, tier))
 
-    # Phrases: at each token that can start one, the few phrase lengths that exist.
+    # Phrases: at each token that can start one, the few phrase lengths that exist; and a
+    # word that alarms on its own ("101.8F"), in the same pass.
     for i in range(n):
         result.work += 1
+        for kind, group in vocab.readings:
+            if group in groups[i] and kind not in acute:
+                found(kind, i, i + 1, (i,))
         if lowers[i] not in vocab.phrase_starts and lemmas[i] not in vocab.phrase_starts:
             continue
         for length in range(1, min(vocab.longest_phrase, n - i) + 1):
@@ -108,6 +112,11 @@ def find(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> Finding
                     if c in groups[k] and sentence_of[k] == sentence_of[i]:
                         found(kind, i, k + 1, (i, j, k))
                         break
+    words = [i for i, w in enumerate(lowers) if any(c.isalnum() for c in w)]
+    for kind, group in vocab.alone if len(words) == 1 else ():
+        result.work += 1
+        if group in groups[words[0]]:
+            found(kind, words[0], words[0] + 1, (words[0],))
     _answers_to_quoted_questions(quotes, lowers, vocab, result)
     _read_the_whole_message(lowers, vocab, result)
     return result

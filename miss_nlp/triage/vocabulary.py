@@ -47,6 +47,8 @@ class Vocabulary:
         self.always_acute: Dict[Tuple[str, ...], Set[str]] = {}
         self.pairs: List[Tuple[str, int, int]] = []
         self.chains: List[Tuple[str, int, int, int]] = []
+        self.alone: List[Tuple[str, int]] = []
+        self.readings: List[Tuple[str, int]] = []
         for name, spec in (data.get("kinds") or {}).items():
             self.kinds[name] = Kind(
                 name=name, priority=int(spec["priority"]), label=spec["label"],
@@ -59,6 +61,10 @@ class Vocabulary:
             for phrase in (spec.get("always_acute") or []) + (spec.get("other_languages") or []):
                 self.always_acute.setdefault(tuple(words_of(phrase)), set()).add(name)
                 self.phrases.setdefault(tuple(words_of(phrase)), set()).add(name)
+            if spec.get("alone"):
+                self.alone.append((name, self._group(spec["alone"], lists)))
+            if spec.get("reading"):
+                self.readings.append((name, self._group(spec["reading"], lists)))
             for a, b in spec.get("near") or []:
                 self.pairs.append((name, self._group(a, lists), self._group(b, lists)))
             for a, b, c in spec.get("chains") or []:
