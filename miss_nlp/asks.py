@@ -36,7 +36,8 @@ SIGN_OFFS = [("yours", "faithfully"), ("yours", "sincerely"), ("yours", "truly")
              ("thank", "you"), ("thanks",), ("sincerely",), ("respectfully",), ("cheers",)]
 # At most this many words (a name, initials) may follow the closing.
 SIGNATURE_WORDS = 4
-JOINERS = {"and", "also", "plus", "&", "+", ";", ",", "aswell", "n", "vs", "vs.", "versus"}
+# "y" is Spanish "and": "¿cuánto cuesta Y cuántos días en el hospital?"
+JOINERS = {"and", "also", "plus", "&", "+", ";", ",", "aswell", "n", "vs", "vs.", "versus", "y"}
 # "Three QUESTIONS: does it hurt, ...": a colon after one of these opens the list.
 ANNOUNCED = {"question", "questions", "things", "concerns", "queries", "qs"}
 # "... used for that OR WOULD physio be better?": "or" joins a second question when a

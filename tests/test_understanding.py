@@ -214,6 +214,8 @@ def test_the_reply_names_what_the_patient_asked_about_in_their_words(nlp, guide,
      ["what benefits can I point to?"]),
     ("Tell me about the pain afterwards - also will I stay the night?",
      ["Tell me about the pain afterwards -", "will I stay the night?"]),
+    ("¿Cuánto cuesta y cuántos días hay que quedarse en el hospital?",
+     ["¿Cuánto cuesta", "cuántos días hay que quedarse en el hospital?"]),
 ])
 def test_the_parts_of_a_question_that_ask_are_the_ones_answered(nlp, question, asked):
     from miss_nlp.topic_classifier import asked_parts
