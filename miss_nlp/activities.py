@@ -8,7 +8,8 @@ from miss_nlp import coverage, subjects
 
 def asked(question: Sequence, guide: "coverage.Guide") -> List:
     """"when can I DRIVE", "am I allowed to SWIM", "how soon can I go SWIMMING": the
-    thing a patient asks to be able to do, when the article never names it."""
+    thing a patient asks to be able to do, when the article never names it (not what
+    they ask us to do for them: "could you WALK me through it")."""
     found = []
     for n, token in enumerate(question):
         before = [t.lower_ for t in question[max(0, n - 2):n]]
@@ -18,8 +19,9 @@ def asked(question: Sequence, guide: "coverage.Guide") -> List:
             continue
         if token.lower_ in _GO and n + 1 < len(question) and question[n + 1].lower_.endswith("ing"):
             token = question[n + 1]   # "can I GO swimming"
+        asks_us = n + 1 < len(question) and question[n + 1].lower_ in {"me", "us"}
         if (guide.outside_the_article([token]) and not subjects.general_word(token)
-                and token.lower_ not in _NOT_ACTIVITIES):
+                and token.lower_ not in _NOT_ACTIVITIES and not asks_us):
             found.append(token)
         break
     return found
@@ -37,4 +39,7 @@ _NOT_ACTIVITIES = {"be", "feel", "expect", "tell", "see", "hope", "afford", "tru
                    # asking us: "could you SET OUT the plus points", "can you EXPLAIN"
                    "set", "explain", "outline", "give", "send", "describe", "clarify",
                    "summarise", "summarize", "confirm", "advise", "recommend", "provide",
-                   "share", "let", "help"}
+                   "share", "let", "help", "translate",
+                   # what happens to the patient, not what they ask to do: "will I WAKE up in
+                   # pain", "can I MANAGE with exercise instead"
+                   "wake", "manage", "cope"}

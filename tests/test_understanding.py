@@ -505,6 +505,18 @@ def test_a_topic_part_that_itself_asks_something_uncovered_is_not_answered(nlp, 
     assert message.get("intent")["name"] == "not_covered"
 
 
+@pytest.mark.parametrize("text,topic", [
+    ("will i wake up in a lot of pain?", "pain"),
+    ("could you walk me through how the surgery is done?", "techniques"),
+    ("do i need the operation or can i manage with exercise?", "alternatives"),
+])
+def test_what_happens_to_the_patient_or_what_we_are_asked_is_no_activity(nlp, guide, text,
+                                                                           topic):
+    message = _classified(nlp, text, topic, 0.98)
+    _decide(message, guide, decline_support=0.1, activity_check=True)
+    assert message.get("intent")["name"] == topic
+
+
 def test_asking_us_to_set_something_out_is_not_an_activity(nlp, guide):
     message = _classified(nlp, "could you set out the plus points of the keyhole approach?",
                           "benefits", 0.98)
