@@ -27,8 +27,8 @@ def share(pair):
 
 # Measured on the final model of round 12 (file 13: of round 13; files 14 to 17: of round
 # 15; files 16, 18 and 19: of round 16; files 20 and 21: of round 17; file 16's "not
-# covered" and files 22 and 23: of round 18; files 24 and 25: of round 18, their first
-# scoring, for now), less about two messages' worth.
+# covered" and files 22 and 23: of round 18; files 24 and 25: of round 19), less about
+# two messages' worth.
 FLOORS = {
     # measured: 93.1% (175/188), 86.7% (39/45), 88.0% (44/50), 90.9% (30/33)
     "realworld_heldout.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
@@ -131,14 +131,15 @@ FLOORS = {
     # measured: 93.8% (165/176), 86.5% (45/52), 95.1% (78/82), 94.6% (35/37)
     "realworld_heldout_22.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
                                 "not covered: declined": 0.92, "out of scope: declined": 0.89},
-    # written blind at the start of round 19, scored on round 18's final model;
-    # measured: 93.0% (172/185), 82.0% (41/50), 97.5% (78/80), 97.3% (36/37)
-    "realworld_heldout_24.yml": {"one topic": 0.91, "several topics: all answered": 0.78,
+    # written blind at the start of round 19, scored on round 18's final model (93.0 /
+    # 82.0 / 97.5 / 97.3%) and on round 19's final model;
+    # measured: 93.5% (173/185), 82.0% (41/50), 97.5% (78/80), 97.3% (36/37)
+    "realworld_heldout_24.yml": {"one topic": 0.92, "several topics: all answered": 0.78,
                                 "not covered: declined": 0.95, "out of scope: declined": 0.91},
     # written blind in round 19 as a development file to file 24's brief;
-    # measured: 93.2% (151/162), 93.8% (45/48), 91.2% (73/80), 94.3% (33/35)
-    "realworld_heldout_25.yml": {"one topic": 0.92, "several topics: all answered": 0.89,
-                                "not covered: declined": 0.88, "out of scope: declined": 0.88},
+    # measured: 93.2% (151/162), 95.8% (46/48), 95.0% (76/80), 97.1% (34/35)
+    "realworld_heldout_25.yml": {"one topic": 0.92, "several topics: all answered": 0.91,
+                                "not covered: declined": 0.92, "out of scope: declined": 0.91},
     # written blind in round 18 as a development file to file 22's brief;
     # measured: 96.8% (153/158), 79.2% (38/48), 92.1% (70/76), 100% (30/30)
     "realworld_heldout_23.yml": {"one topic": 0.95, "several topics: all answered": 0.75,
@@ -164,8 +165,13 @@ def test_several_topics_are_answered_far_more_often_than_by_the_baseline(results
 # round 14, which read file 13's misses, the assistant declines more.) On file 16, held
 # out in round 15, the baseline declines more than the assistant (77 of 80 against 73 at
 # the end of round 18), and on file 23, written in round 18, as many (70 of 76 each): a
-# strict expected failure says so until it is not true any more.
-BASELINE_DECLINES_MORE = {"realworld_heldout_16.yml", "realworld_heldout_23.yml"}
+# strict expected failure says so until it is not true any more. Round 19's training
+# questions the guide does not cover taught the baseline more than the assistant: on the
+# development files 2, 20 and 22 it now declines as many or more (51 / 51 of 57, 78 / 77
+# of 82, 79 / 77 of 82), and on file 23 more (71 / 70 of 76).
+BASELINE_DECLINES_MORE = {"realworld_heldout_2.yml", "realworld_heldout_16.yml",
+                          "realworld_heldout_20.yml", "realworld_heldout_22.yml",
+                          "realworld_heldout_23.yml"}
 
 
 @pytest.mark.parametrize("name", [
