@@ -30,10 +30,9 @@ written blind in round 18 as a development set; tuning 28 "batch 28", written bl
 round 18 as a second development set, mostly crises; tuning 29 "batch 26", in round 19;
 tuning 30 "batch 30", written blind in round 19 as a development set of long messages;
 tuning 31 "batch 31", written blind in round 19 as a development set leaning to crises and
-other languages);
-the untouched part (written with the first tuning part), batch 10 (written blind at the
-start of round 8) and batch 29 (at the start of round 19) never were, and are reported on
-their own; their misses are not printed.
+other languages); the untouched part (written with the first tuning part), batch 10
+(written blind at the start of round 8) and batch 29 (at the start of round 19) never
+were, and are reported on their own; their misses are not printed.
 ``--parts`` scores only the parts named (e.g. only the tuning parts, while tuning).
 """
 import argparse
