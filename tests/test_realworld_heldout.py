@@ -1,10 +1,11 @@
-"""Real-world-style questions, as served, on the twenty-five real-world files (README, "How
-well it understands"): written blind to the training data; files 1, 3, 5, 7 and 24 never
+"""Real-world-style questions, as served, on the twenty-seven real-world files (README, "How
+well it understands"): written blind to the training data; files 1, 3, 5, 7 and 26 never
 tuned on, the others used for development (file 2 since round 5, file 4 since round 7,
 file 6 since round 8, file 8 since round 9, file 9 since round 10, file 10 since round
 11, file 11 since round 12, file 12 since round 13, file 13 since round 14, file 14 since
 round 15, file 16 since round 16, file 18 since round 17, file 20 since round 18, file
-22 since round 19; files 15, 17, 19, 21, 23 and 25 were written as development files).
+22 since round 19, file 24 since round 20; files 15, 17, 19, 21, 23, 25 and 27 were
+written as development files).
 
 The floors catch a regression from what was measured on the final model; they are not
 the issue's targets, which are not reached (README says by how much).
@@ -27,8 +28,8 @@ def share(pair):
 
 # Measured on the final model of round 12 (file 13: of round 13; files 14 to 17: of round
 # 15; files 16, 18 and 19: of round 16; files 20 and 21: of round 17; file 16's "not
-# covered" and files 22 and 23: of round 18; files 24 and 25: of round 19), less about
-# two messages' worth.
+# covered" and files 22 and 23: of round 18; files 24 and 25: of round 19; file 26: of
+# round 19, its first scoring, for now), less about two messages' worth.
 FLOORS = {
     # measured: 93.1% (175/188), 86.7% (39/45), 88.0% (44/50), 90.9% (30/33)
     "realworld_heldout.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
@@ -136,6 +137,10 @@ FLOORS = {
     # measured: 93.5% (173/185), 82.0% (41/50), 97.5% (78/80), 97.3% (36/37)
     "realworld_heldout_24.yml": {"one topic": 0.92, "several topics: all answered": 0.78,
                                 "not covered: declined": 0.95, "out of scope: declined": 0.91},
+    # written blind at the start of round 20, scored on round 19's final model;
+    # measured: 89.1% (164/184), 90.0% (45/50), 96.2% (77/80), 89.5% (34/38)
+    "realworld_heldout_26.yml": {"one topic": 0.88, "several topics: all answered": 0.86,
+                                "not covered: declined": 0.93, "out of scope: declined": 0.84},
     # written blind in round 19 as a development file to file 24's brief;
     # measured: 93.2% (151/162), 95.8% (46/48), 95.0% (76/80), 97.1% (34/35)
     "realworld_heldout_25.yml": {"one topic": 0.92, "several topics: all answered": 0.91,
@@ -168,10 +173,11 @@ def test_several_topics_are_answered_far_more_often_than_by_the_baseline(results
 # strict expected failure says so until it is not true any more. Round 19's training
 # questions the guide does not cover taught the baseline more than the assistant: on the
 # development files 2, 20 and 22 it now declines as many or more (51 / 51 of 57, 78 / 77
-# of 82, 79 / 77 of 82), and on file 23 more (71 / 70 of 76).
+# of 82, 79 / 77 of 82), and on file 23 more (71 / 70 of 76). On file 26, held out in
+# round 20, both decline 77 of 80 at its first scoring.
 BASELINE_DECLINES_MORE = {"realworld_heldout_2.yml", "realworld_heldout_16.yml",
                           "realworld_heldout_20.yml", "realworld_heldout_22.yml",
-                          "realworld_heldout_23.yml"}
+                          "realworld_heldout_23.yml", "realworld_heldout_26.yml"}
 
 
 @pytest.mark.parametrize("name", [

@@ -14,9 +14,9 @@ in round 17 as a development set; tuning 26, once batch 24, in round 18; tuning 
 27, written blind in round 18 as a development set; tuning 28, batch 28, written blind in
 round 18 as a second development set, mostly crises; tuning 29, once batch 26, in round
 19; tuning 30, batch 30, written blind in round 19 as a development set of long
-messages; tuning 31, batch 31, a second one leaning to crises and other languages) and
-train the triage model, so they must stay at their targets. The untouched set and
-batches 10 and 29 were never looked at;
+messages; tuning 31, batch 31, a second one leaning to crises and other languages;
+tuning 32, once batch 29, in round 20) and train the triage model, so they must stay at
+their targets. The untouched set and batches 10 and 32 were never looked at;
 their figures are printed (README, "Triage"), and the floors below only catch a
 regression from what was measured, they are not targets.
 """
@@ -68,13 +68,12 @@ FLOORS = {
     "untouched": {"acute": 0.95, "crisis_line": 0.88, "after_surgery": 0.88,
                   "ordinary_answered": 0.91},
     # written blind at the start of round 8, scored twice then and on the final models of
-    # rounds 9-19;
+    # rounds 9-20;
     # measured: 100% (158/158), 100% (72/72), 95.5% (85/89), 98.9% (173/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.93,
                  "ordinary_answered": 0.97},
-    # written blind at the start of round 19, scored on round 18's final model (98.1 /
-    # 94.9 / 95.5 / 98.5%) and on round 19's final model;
-    # measured: 98.5% (203/206), 96.2% (75/78), 96.6% (85/88), 98.5% (128/130)
-    "batch 29": {"acute": 0.97, "crisis_line": 0.93, "after_surgery": 0.94,
+    # written blind at the start of round 20, scored on round 19's final model;
+    # measured: 98.1% (204/208), 96.3% (78/81), 89.7% (78/87), 99.3% (136/137)
+    "batch 32": {"acute": 0.97, "crisis_line": 0.93, "after_surgery": 0.87,
                  "ordinary_answered": 0.97},
 }
