@@ -49,6 +49,11 @@ STILL_ALARMED = {
     # not in any danger". Left alarmed on purpose, as above: a crisis line too many
     # costs one sentence, a crisis read as a figure of speech could cost a life.
     "I've had chronic low back pain for fifteen years. Some nights",
+    # Round 20 (tunings 32 and 33): a friend's husband's foot drop (the husband reads as
+    # someone the writer may be caring for), and a brother who "couldn't get off the
+    # toilet without help for weeks" six years ago, two sentences after "six years ago".
+    "my friend's husband had a nerve damaged",
+    "My brother had open back surgery six years ago",
 }
 MUST_ALERT = [(kind, text) for kind, texts in PHRASINGS["must_alert"].items() for text in texts]
 VOCAB = triage.vocabulary()

@@ -31,7 +31,11 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
             return MENTIONED
         if words & vocab.help_verbs and words & vocab.treatments:
             return MENTIONED
-        if (about["risk_word_at"] < end or about["sign_word_at"] < end) and not now:
+        # "I keep thinking, what are the CHANCES I won't wake up?": the "now" of another
+        # clause does not make the risk asked about happen.
+        now_here = now and (clause_start == first
+                            or set(lowers[clause_start:end]) & vocab.happening_now)
+        if (about["risk_word_at"] < end or about["sign_word_at"] < end) and not now_here:
             return MENTIONED
         if not now and about["will_happen_at"] < start:
             return MENTIONED
@@ -149,13 +153,20 @@ def _negation_set_apart(lowers: Sequence[str], members: Sequence[int], negation_
 _CONTRASTS = {"but", "though", "although"}
 
 
+# "going down MY ARM" is where a pain spreads, not a swelling going down.
+_WHERE_IT_SPREADS = {"my", "his", "her", "their", "your", "the", "into", "to", "both", "one", "a"}
+
+
 def _getting_better(lowers: Sequence[str], members: Sequence[int], vocab: Vocabulary) -> bool:
-    """"my leg weakness is improving", "peeing fine" (but not "not fine")."""
+    """"my leg weakness is improving", "peeing fine", "the swelling is going down" (but
+    not "not fine")."""
     last = max(members)
     for p in range(last + 1, min(len(lowers), last + 4)):
         if lowers[p] in CLAUSE_END or lowers[p] in SENTENCE_END:
             return False
-        if lowers[p] in vocab.getting_better:
+        if lowers[p] in vocab.getting_better or (
+                " ".join(lowers[p:p + 2]) in vocab.getting_better
+                and not set(lowers[p + 2:p + 3]) & _WHERE_IT_SPREADS):
             return not set(lowers[max(last + 1, p - 2):p]) & vocab.negations
     return False
 
