@@ -20,6 +20,8 @@ first sentences so that the reply keeps its segment budget. ``utter_not_covered`
 names the subject the guide does not cover (``not_covered_subject``), and so does
 ``utter_after_surgery`` when a recovery question asks about one; a topic's answer to a
 question that also asked about such a subject ends with ``utter_not_covered_too``.
+``utter_after_surgery`` for a recovery message that also asks how it goes in general
+(a ``general_topic`` entity) goes on with ``utter_in_general`` and that topic's answer.
 """
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence, Text
@@ -31,7 +33,7 @@ from rasa.utils.endpoints import EndpointConfig
 from miss_config.knowledge import SOURCE_DOCUMENT, clinic, sources
 from miss_config.paths import DOMAIN_FILE
 from miss_nlp import triage
-from miss_nlp.components import RED_FLAG_ENTITY, RED_FLAG_MENTION_ENTITY
+from miss_nlp.components import GENERAL_TOPIC_ENTITY, RED_FLAG_ENTITY, RED_FLAG_MENTION_ENTITY
 from miss_nlp.coverage_check import SUBJECT_ENTITY
 from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY
 
@@ -39,6 +41,7 @@ EMERGENCY_RESPONSE = "utter_emergency"
 AFTER_SURGERY_RESPONSE = "utter_after_surgery"
 NOT_COVERED_RESPONSE = "utter_not_covered"
 NOT_COVERED_TOO_RESPONSE = "utter_not_covered_too"
+IN_GENERAL_RESPONSE = "utter_in_general"
 # The decline when the question's words name nothing to quote back.
 NOT_COVERED_UNNAMED_RESPONSE = "utter_not_covered_unnamed"
 SMS_CHANNEL = "twilio_sms"
@@ -65,6 +68,8 @@ class ClinicResponses(TemplatedNaturalLanguageGenerator):
             key=lambda e: e.get("start") or 0)]
         subject = next((e.get("value") for e in entities
                         if e.get("entity") == SUBJECT_ENTITY), "")
+        general = next((e.get("value") for e in entities
+                        if e.get("entity") == GENERAL_TOPIC_ENTITY), "")
         filled_slots = tracker.current_slot_values() if tracker is not None else {}
         subject = _subject_text(subject)
         if utter_action == NOT_COVERED_RESPONSE and not subject:
@@ -87,7 +92,28 @@ class ClinicResponses(TemplatedNaturalLanguageGenerator):
                                             not_covered_subject=subject)
             if rest and rest.get("text"):
                 reply["text"] = f"{reply['text']}\n\n{rest['text']}"
+        if (utter_action == AFTER_SURGERY_RESPONSE and not subject and reply
+                and f"utter_{general}" in sources()):
+            reply = self.with_general_answer(reply, f"utter_{general}", filled_slots,
+                                             output_channel)
         return reply
+
+    def with_general_answer(self, advice: Dict[Text, Any], topic_response: Text,
+                            filled_slots: Dict[Text, Any], output_channel: Text
+                            ) -> Dict[Text, Any]:
+        """The after-surgery advice first, then what the guide says in general."""
+        opening = self.generate_from_slots(IN_GENERAL_RESPONSE, filled_slots, output_channel)
+        answer = self.generate_from_slots(topic_response, filled_slots, output_channel)
+        if not (opening and opening.get("text") and answer and answer.get("text")):
+            return advice
+        text = answer["text"]
+        if output_channel == SMS_CHANNEL:
+            # The advice took half of the reply's segments.
+            text = _shortened([text], SMS_ANSWERS_CHARS // 2)[0]
+        custom = {**(answer.get("custom") or {}), **(advice.get("custom") or {}),
+                  "answers": [topic_response]}
+        return {**advice, "text": f"{advice['text']}\n\n{opening['text']} {text}",
+                "custom": custom}
 
     def several_answers(self, responses: Sequence[Text], filled_slots: Dict[Text, Any],
                         output_channel: Text, mentioned: Sequence[Text] = (),

@@ -23,7 +23,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from miss_config.paths import PROJECT_ROOT, TRIAGE_PHRASINGS_DIR
-from miss_nlp import coverage, triage
+from miss_nlp import asks, coverage, triage
+from miss_nlp.topic_classifier import NOT_TOPICS
 from miss_nlp.triage import model as triage_model
 
 EMERGENCY_INTENT = "emergency"
@@ -31,6 +32,8 @@ AFTER_SURGERY_INTENT = "after_surgery_concern"
 MESSAGE_TOO_LONG_INTENT = "message_too_long"
 RED_FLAG_ENTITY = "red_flag"
 RED_FLAG_MENTION_ENTITY = "red_flag_mention"
+# The topic a recovery message also asks about in general, answered after the advice.
+GENERAL_TOPIC_ENTITY = "general_topic"
 
 
 @DefaultV1Recipe.register(
@@ -52,6 +55,9 @@ class Triage(GraphComponent):
     * Red-flag words in a general question keep the classifier's topic and add a
       ``red_flag_mention`` entity per kind, for one sentence of urgent-care advice.
     * Anything else longer than ``max_message_chars`` becomes ``message_too_long``.
+    * A recovery message that also asks how it goes in general ("how long does recovery
+      normally take?") keeps the classifier's topic, at least ``general_topic_threshold``
+      sure, as a ``general_topic`` entity: the NLG answers it after the advice.
 
     The triage model (miss_nlp/triage/model.py, trained on ``phrasings`` and the NLU
     examples) then has its say: ``model_acute_threshold`` sure of an emergency makes one,
@@ -66,7 +72,7 @@ class Triage(GraphComponent):
                 "classifier_after_surgery_threshold": 0.5, "max_message_chars": None,
                 "phrasings": str(TRIAGE_PHRASINGS_DIR.relative_to(PROJECT_ROOT)), "C": 4.0,
                 "model_acute_threshold": 0.65, "model_after_surgery_threshold": 0.7,
-                "model_ordinary_threshold": 0.7}
+                "model_ordinary_threshold": 0.7, "general_topic_threshold": 0.5}
 
     @classmethod
     def create(
@@ -183,6 +189,11 @@ def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, An
         return
     if tier == triage_model.AFTER_SURGERY:
         set_intent(message, AFTER_SURGERY_INTENT, ranking)
+        topic = general_topic(ranking, config["general_topic_threshold"])
+        doc = message.get(SPACY_DOCS[TEXT])
+        question = asks.question_text(doc) if doc is not None else ""
+        if topic and triage.asks_in_general(triage.tokens_of_text(question)):
+            add_entities(message, GENERAL_TOPIC_ENTITY, [topic])
     elif too_long:
         set_intent(message, MESSAGE_TOO_LONG_INTENT, ranking)
     elif top in (EMERGENCY_INTENT, AFTER_SURGERY_INTENT):
@@ -193,6 +204,15 @@ def decide(message: Message, tokens: List["triage.Token"], config: Dict[Text, An
             message.set(INTENT_RANKING_KEY, rest, add_to_output=True)
     if mentioned:
         add_entities(message, RED_FLAG_MENTION_ENTITY, mentioned)
+
+
+def general_topic(ranking: List[Dict[Text, Any]], threshold: float) -> Optional[Text]:
+    """The classifier's first topic, when it is at least ``threshold`` sure of it."""
+    for entry in ranking:
+        name = entry.get(INTENT_NAME_KEY)
+        if name not in NOT_TOPICS and name != MESSAGE_TOO_LONG_INTENT:
+            return name if (entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= threshold else None
+    return None
 
 
 def set_intent(message: Message, name: Text, ranking: List[Dict[Text, Any]]) -> None:

@@ -18,7 +18,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from miss_config.knowledge import ARTICLE_FILE, article_text
 from miss_nlp import activities, asks, body_parts, coverage, naming, subjects
 from miss_nlp.naming import SUBJECT_ENTITY  # noqa: F401 (where the NLG reads it)
-from miss_nlp.components import AFTER_SURGERY_INTENT, EMERGENCY_INTENT
+from miss_nlp.components import AFTER_SURGERY_INTENT, EMERGENCY_INTENT, GENERAL_TOPIC_ENTITY
 from miss_nlp.topic_classifier import ASKED_TOPIC_ENTITY, NOT_TOPICS, OTHER_PART_ENTITY
 
 NOT_COVERED_INTENT = "not_covered"
@@ -131,7 +131,11 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
     doc = message.get(SPACY_DOCS[TEXT])
     asked, others = _marked_parts(message)
     if doc is not None and intent == AFTER_SURGERY_INTENT:
-        naming.name_the_subject_of_a_recovery_question(message, doc, guide)
+        if any(e.get(ENTITY_ATTRIBUTE_TYPE) == GENERAL_TOPIC_ENTITY
+               for e in message.get(ENTITIES) or []):
+            naming.name_the_subject_of_a_general_recovery_question(message, doc, guide)
+        else:
+            naming.name_the_subject_of_a_recovery_question(message, doc, guide)
         return
     if doc is not None and asked and others and (
             intent not in not_topics or _declined_about_surgery(intent, doc)):

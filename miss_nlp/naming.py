@@ -67,6 +67,20 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
         add_subject(message, asked, context=context if asked else things)
 
 
+def name_the_subject_of_a_general_recovery_question(message: Message, doc,
+                                                   guide: "coverage.Guide") -> None:
+    """A recovery message whose question asks how it goes in general ("9 days after my
+    TLIF: how long does recovery NORMALLY take?") names only what its question asks that
+    the guide leaves out ("when can I SHOWER normally?"), not the words that make it
+    general ("PEOPLE USUALLY") nor the story ("my MIS TLIF 9 days ago")."""
+    question = question_of(doc)
+    general = {w for phrase in triage.vocabulary().asks_in_general for w in phrase}
+    asked = [t for t in guide.unknown(question)
+             if not subjects.general_word(t) and t.lower_ not in general]
+    if asked:
+        add_subject(message, asked, context=[])
+
+
 def add_subject(message: Message, unknown: List, context: List,
                 question: Sequence = (), guide: Optional["coverage.Guide"] = None) -> None:
     """The subject named from the ``unknown`` words of the question (or, when they only

@@ -139,7 +139,7 @@ _GENERAL = {"use", "take", "stop", "keep", "get", "make", "do", "have", "try", "
             # what a patient thinks of what they heard: "true or RUBBISH?", "any TRUTH in it"
             "rubbish", "truth", "nonsense", "myth", "overkill", "preferable", "grateful",
             "like", "till", "twice", "big", "pass", "wants", "maybe", "apart", "honestly",
-            "advise", "realistic", "idea"}
+            "advise", "realistic", "idea", "feel"}
 
 
 def says_when_or_how(token) -> bool:

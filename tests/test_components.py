@@ -186,3 +186,37 @@ def test_linear_model_round_trips_without_pickle(nlp, tmp_path):
     probe = ["what is the price", "when will i heal"]
     np.testing.assert_allclose(model.predict_proba(probe, probe), again.predict_proba(probe, probe))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["linear_intents.json", "linear_intents.npz"]
+
+
+def general_topics_of(msg):
+    return [e["value"] for e in msg.get("entities") or [] if e["entity"] == "general_topic"]
+
+
+def test_a_recovery_question_about_how_it_goes_in_general_keeps_its_topic_for_the_answer(nlp):
+    text = "Nine days since my MIS fusion. How long does recovery normally take for most people?"
+    ranking = [{"name": "recovery_time", "confidence": 0.8}]
+    msg = message(nlp, text, intent=ranking[0], ranking=ranking)
+    decide(msg, triage.tokens_of(msg.get(SPACY_DOCS[TEXT])), CONFIG, SURE_IT_IS_A_RECOVERY)
+    assert msg.get("intent")["name"] == "after_surgery_concern"
+    assert general_topics_of(msg) == ["recovery_time"]
+
+
+@pytest.mark.parametrize("text,confidence", [
+    # about a symptom of their own, however general the words
+    ("Ten days since my discectomy. How long does the numbness in my toes usually last?", 0.8),
+    ("Two weeks after my fusion the scar itches a lot. Is that normal?", 0.8),
+    ("I had my decompression a month ago. Does that usually go away?", 0.8),
+    # the general words in the story, not in the question
+    ("Three weeks post op and walking normally, like most people. When can I lift my toddler?",
+     0.8),
+    # the classifier unsure of the topic
+    ("Nine days since my MIS fusion. How long does recovery normally take for most people?",
+     0.3),
+])
+def test_a_recovery_question_about_the_patient_alone_gets_the_advice_alone(nlp, text,
+                                                                            confidence):
+    ranking = [{"name": "recovery_time", "confidence": confidence}]
+    msg = message(nlp, text, intent=ranking[0], ranking=ranking)
+    decide(msg, triage.tokens_of(msg.get(SPACY_DOCS[TEXT])), CONFIG, SURE_IT_IS_A_RECOVERY)
+    assert msg.get("intent")["name"] == "after_surgery_concern"
+    assert general_topics_of(msg) == []

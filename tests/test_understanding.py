@@ -555,3 +555,50 @@ def test_a_decline_quotes_the_subject_only_when_there_is_one(entities, quoted):
     text = reply["text"]
     assert "doesn't cover that" in text and "call" in text
     assert (quoted in text) if quoted else ('("' not in text and '"that"' not in text)
+
+
+def _reply_to_a_recovery_message(entities, channel="rest"):
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from assistant.nlg import ClinicResponses
+    from miss_config.paths import DOMAIN_FILE
+
+    tracker = DialogueStateTracker.from_events("patient", [UserUttered(
+        "a recovery message", intent={"name": "after_surgery_concern", "confidence": 1.0},
+        entities=entities)])
+    responses = ClinicResponses(domain=Domain.load(str(DOMAIN_FILE)))
+    return asyncio.run(responses.generate("utter_after_surgery", tracker, channel))
+
+
+GENERAL = {"entity": "general_topic", "value": "return_to_work", "start": 0, "end": 18}
+
+
+@pytest.mark.parametrize("channel", ["rest", "twilio_sms"])
+def test_a_recovery_question_asked_in_general_gets_the_surgeons_office_first_then_the_topic(
+        channel):
+    from miss_config.knowledge import clinic
+
+    reply = _reply_to_a_recovery_message([GENERAL], channel)
+    advice, _, rest = reply["text"].partition("About MISS in general")
+    assert "surgeon's office" in advice and clinic()["clinic_phone"] in advice
+    assert "work" in rest and "provider" in rest
+    assert reply["custom"]["triage"] == "after_surgery"
+    assert reply["custom"]["answers"] == ["utter_return_to_work"]
+    assert reply["custom"]["source"]["quote"]
+    if channel == "twilio_sms":
+        from channels.sms.text import pack_messages
+
+        # Nothing is left off to keep the reply within its segments.
+        assert " ".join(" ".join(pack_messages([reply["text"]])).split()) == " ".join(
+            reply["text"].split())
+
+
+def test_a_recovery_question_about_a_subject_the_guide_leaves_out_gets_no_topic_answer():
+    subject = {"entity": "not_covered_subject", "value": "hot tub", "start": 0, "end": 7}
+    reply = _reply_to_a_recovery_message([GENERAL, subject])
+    assert '("hot tub")' in reply["text"]
+    assert "in general" not in reply["text"] and "answers" not in reply["custom"]

@@ -24,7 +24,8 @@ pills ... it's me") is happening now (matcher.py).
 """
 from miss_nlp.triage.matcher import Finding, Findings, find
 from miss_nlp.triage.message import Token, max_message_chars, tokens_of, tokens_of_text
-from miss_nlp.triage.reading import (asks_a_question, asks_what_to_do_now, asks_why_it_happens,
+from miss_nlp.triage.reading import (asks_a_question, asks_in_general, asks_what_to_do_now,
+                                     asks_why_it_happens,
                                      describes_own_recovery, had_an_operation,
                                      operation_is_ahead,
                                      says_it_is_not_urgent, wonders_what_if)
@@ -36,8 +37,8 @@ from miss_nlp.triage.vocabulary import (CRISIS, RED_FLAGS_FILE, UNSPECIFIED, Kin
 __all__ = [
     "ACUTE", "CRISIS", "Finding", "Findings", "Kind", "MENTIONED",
     "MOST_NAMED", "RED_FLAGS_FILE", "Token", "UNSPECIFIED", "Vocabulary", "advice_for",
-    "after_surgery_reply", "asks_a_question", "asks_what_to_do_now", "asks_why_it_happens",
-    "describes_own_recovery",
+    "after_surgery_reply", "asks_a_question", "asks_in_general", "asks_what_to_do_now",
+    "asks_why_it_happens", "describes_own_recovery",
     "find", "had_an_operation", "max_message_chars", "operation_is_ahead",
     "says_it_is_not_urgent", "tier_of",
     "tokens_of", "tokens_of_text", "vocabulary", "when_mentioned", "wonders_what_if",

@@ -57,6 +57,20 @@ def asks_why_it_happens(tokens: Sequence[Token], vocab: Optional[Vocabulary] = N
     return contains([t.lower for t in tokens], vocab.own_why)
 
 
+def asks_in_general(question: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
+    """"how long does recovery NORMALLY take?", "when do PEOPLE go back to work?": the
+    question of a recovery message asks how it goes in general, not about its writer's
+    own symptoms ("is this normal?", "how long does the numbness usually last?", "does
+    THAT usually go away?")."""
+    vocab = vocab or vocabulary()
+    lowers = [t.lower for t in question]
+    # "is that normal FOR THIS KIND OF SURGERY?" asks in general; "should I go to the ER?"
+    # never does.
+    what_to_do = [p for p in vocab.own_care if p[-1] != "normal"]
+    return (contains(lowers, vocab.asks_in_general) and not set(lowers) & vocab.own_symptoms
+            and not contains(lowers, what_to_do) and not asks_why_it_happens(question, vocab))
+
+
 def _names_own_past_surgery(text: str, vocab: Vocabulary) -> bool:
     """"my fusion", "her incision", but not one still to come ("BEFORE my op", "will
     they still DO my op on Monday"), nor a friend's or an uncle's told as a story ("my

@@ -136,6 +136,8 @@ class Vocabulary:
         self.operation_ahead = [tuple(words_of(p)) for p in after.get("operation_ahead") or []]
         self.operation_ahead_pattern = re.compile(after.get("operation_ahead_pattern") or "(?!)")
         self.own_why = [tuple(words_of(p)) for p in after.get("own_why") or []]
+        self.asks_in_general = [tuple(words_of(p)) for p in after.get("asks_in_general") or []]
+        self.own_symptoms = set(after.get("own_symptoms") or [])
         self.time_since_surgery = re.compile(after.get("time_since_surgery") or "(?!)")
         self.operation_words = set(after.get("operation_words") or [])
         self.recovery_signs = re.compile(after.get("recovery_signs") or "(?!)")
