@@ -200,3 +200,16 @@ def _opening(span) -> str:
 
 def _has_content(span) -> bool:
     return any(t.is_alpha and not t.is_stop and len(t) > 2 for t in span)
+
+
+# "My neighbour was off work three months. IS THAT TYPICAL? How long is recovery?": a
+# short question that only weighs what was told before asks no topic of its own.
+_WEIGHING = {"typical", "common", "normal", "usual", "unusual", "true", "right", "correct",
+             "realistic", "rare", "standard", "lucky", "unlucky"}
+_BACK_TO_THE_STORY = {"that", "this", "it", "he", "she", "they", "his", "hers", "theirs"}
+
+
+def reacts_to_the_story(part) -> bool:
+    words = [t.lower_ for t in part if t.is_alpha and t.lower_ not in {"or", "and", "just"}]
+    return (0 < len(words) <= 5 and words[0] in QUESTION_OPENERS
+            and len(words) > 1 and words[1] in _BACK_TO_THE_STORY and bool(set(words) & _WEIGHING))

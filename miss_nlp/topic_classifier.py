@@ -132,6 +132,7 @@ class BlendedIntentClassifier(GraphComponent):
             row[best] / max(sum(row[n] for n in topics), 1e-9) >= self.config["part_share"])
 
     def _add_asked_topics(self, message: Message, parts: List) -> None:
+        parts = [p for p in parts if not asks.reacts_to_the_story(p)]
         if len(parts) < 2:
             return
         rows = self.model.predict_proba([_words(p) for p in parts],

@@ -119,6 +119,20 @@ def test_a_bare_subject_before_a_question_is_asked_too_but_a_story_is_not(nlp):
     assert [p.text for p in asked_parts(span)] == ["could he be a candidate?"]
 
 
+@pytest.mark.parametrize("text,weighs", [
+    ("is that typical", True),
+    ("or was she just lucky?", True),
+    ("is that common?", True),
+    ("is it normal?", True),
+    ("is that what people normally feel after minimally invasive surgery?", False),
+    ("how long does recovery usually take?", False),
+    ("is it worth it?", False),
+])
+def test_a_short_question_that_only_weighs_the_story_asks_no_topic_of_its_own(nlp, text,
+                                                                                 weighs):
+    assert asks.reacts_to_the_story(nlp(text)[:]) is weighs
+
+
 def test_a_colon_after_questions_announced_earlier_opens_the_list(nlp):
     from miss_nlp.topic_classifier import asked_parts
 
