@@ -106,4 +106,6 @@ LEXICON = {
     "agony": "pain", "agonising": "pain", "agonizing": "pain", "upsides": "advantages",
     "income": "work", "bounce": "recovery", "lakh": "costs",
     "rupees": "costs", "deductible": "costs", "copay": "costs", "auth": "costs",
+    "painful": "pain", "soreness": "pain", "excess": "costs",
+    "pto": "work",
 }
