@@ -28,8 +28,8 @@ def share(pair):
 
 # Measured on the final model of round 12 (file 13: of round 13; files 14 to 17: of round
 # 15; files 16, 18 and 19: of round 16; files 20 and 21: of round 17; file 16's "not
-# covered" and files 22 and 23: of round 18; files 24 and 25: of round 19; file 26: of
-# round 19, its first scoring, for now), less about two messages' worth.
+# covered" and files 22 and 23: of round 18; files 24 and 25: of round 19; files 26 and
+# 27: of round 20), less about two messages' worth.
 FLOORS = {
     # measured: 93.1% (175/188), 86.7% (39/45), 88.0% (44/50), 90.9% (30/33)
     "realworld_heldout.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
@@ -137,10 +137,15 @@ FLOORS = {
     # measured: 93.5% (173/185), 82.0% (41/50), 97.5% (78/80), 97.3% (36/37)
     "realworld_heldout_24.yml": {"one topic": 0.92, "several topics: all answered": 0.78,
                                 "not covered: declined": 0.95, "out of scope: declined": 0.91},
-    # written blind at the start of round 20, scored on round 19's final model;
-    # measured: 89.1% (164/184), 90.0% (45/50), 96.2% (77/80), 89.5% (34/38)
-    "realworld_heldout_26.yml": {"one topic": 0.88, "several topics: all answered": 0.86,
+    # written blind at the start of round 20, scored on round 19's final model (89.1 /
+    # 90.0 / 96.2 / 89.5%) and on round 20's final model;
+    # measured: 91.3% (168/184), 90.0% (45/50), 96.2% (77/80), 89.5% (34/38)
+    "realworld_heldout_26.yml": {"one topic": 0.9, "several topics: all answered": 0.86,
                                 "not covered: declined": 0.93, "out of scope: declined": 0.84},
+    # written blind in round 20 as a development file to file 26's brief;
+    # measured: 94.5% (155/164), 93.9% (46/49), 97.2% (70/72), 96.6% (28/29)
+    "realworld_heldout_27.yml": {"one topic": 0.93, "several topics: all answered": 0.89,
+                                "not covered: declined": 0.94, "out of scope: declined": 0.89},
     # written blind in round 19 as a development file to file 24's brief;
     # measured: 93.2% (151/162), 95.8% (46/48), 95.0% (76/80), 97.1% (34/35)
     "realworld_heldout_25.yml": {"one topic": 0.92, "several topics: all answered": 0.91,
@@ -173,11 +178,17 @@ def test_several_topics_are_answered_far_more_often_than_by_the_baseline(results
 # strict expected failure says so until it is not true any more. Round 19's training
 # questions the guide does not cover taught the baseline more than the assistant: on the
 # development files 2, 20 and 22 it now declines as many or more (51 / 51 of 57, 78 / 77
-# of 82, 79 / 77 of 82), and on file 23 more (71 / 70 of 76). On file 26, held out in
-# round 20, both decline 77 of 80 at its first scoring.
-BASELINE_DECLINES_MORE = {"realworld_heldout_2.yml", "realworld_heldout_16.yml",
-                          "realworld_heldout_20.yml", "realworld_heldout_22.yml",
-                          "realworld_heldout_23.yml", "realworld_heldout_26.yml"}
+# of 82, 79 / 77 of 82), and on file 23 more (71 / 70 of 76). Round 20's training
+# questions taught the baseline more again: at the end of round 20 it declines as many
+# or more (baseline / assistant) on held-out file 5 (62 / 62 of 72) and on development
+# files 12, 16, 20, 21, 22 and 23 (79 / 79 of 84, 77 / 73 of 80, 78 / 78 of 82, 79 / 79
+# of 80, 78 / 77 of 82, 71 / 70 of 76); on file 2 the assistant declines more again
+# (49 / 51 of 57), and on file 26, held out in round 20, too (76 / 77 of 80; as many at
+# its first scoring).
+BASELINE_DECLINES_MORE = {"realworld_heldout_5.yml", "realworld_heldout_12.yml",
+                          "realworld_heldout_16.yml", "realworld_heldout_20.yml",
+                          "realworld_heldout_21.yml", "realworld_heldout_22.yml",
+                          "realworld_heldout_23.yml"}
 
 
 @pytest.mark.parametrize("name", [

@@ -125,6 +125,19 @@ def test_a_recovery_question_about_what_the_guide_leaves_out_names_it(chat):
     assert reply.endswith(after_surgery_reply().format(**clinic()))
 
 
+def test_a_recovery_message_asking_how_it_goes_in_general_also_gets_the_topics_answer(chat):
+    from miss_nlp.triage import after_surgery_reply
+
+    replies = chat.say("Had my fusion eleven days ago and I'm moving slowly. How long does "
+                       "full recovery normally take?")
+    # Rasa's REST channel sends each paragraph as a message of its own.
+    advice, general = [r["text"] for r in replies if r.get("text")]
+    assert advice == after_surgery_reply().format(**clinic())
+    assert general.startswith("About MISS in general") and rendered("utter_recovery_time")[0] \
+        in general
+    assert triage_marks(replies) == ["after_surgery"]
+
+
 @pytest.mark.parametrize("message,topic", [
     ("Can MISS help with leg weakness from a herniated disc?", "utter_conditions_treated"),
     ("What are the chances I will not wake up from the anesthesia?", None),
