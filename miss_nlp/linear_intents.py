@@ -65,7 +65,11 @@ class LinearIntentModel:
             coef=np.zeros(0), intercept=np.zeros(0),
         )
         features = model.features(lemma_texts, raw_texts)
-        clf = LogisticRegression(C=c, max_iter=3000, random_state=seed, class_weight=class_weight)
+        # Newton-CG reaches the same optimum as the default L-BFGS (the problem is strictly
+        # convex; probabilities within 0.0002 on the training data) in about 20 steps
+        # instead of about 200, which halves the two classifiers' share of `make train`.
+        clf = LogisticRegression(C=c, max_iter=3000, random_state=seed, class_weight=class_weight,
+                                 solver="newton-cg")
         clf.fit(features, list(labels))
         model.classes = [str(c) for c in clf.classes_]
         model.coef, model.intercept = clf.coef_, clf.intercept_
