@@ -104,6 +104,15 @@ SURE_IT_IS_A_RECOVERY = {"acute": 0.02, "after_surgery": 0.9, "ordinary": 0.08}
 CONFIG = {**Triage.get_default_config(), "max_message_chars": 1000}
 
 
+def decided_with_a_sure_recovery(nlp, text, topic="recovery_time", confidence=0.6):
+    """The triage decision on ``text``, the classifier ``confidence`` sure of ``topic`` and
+    the triage model sure it is a recovery report."""
+    ranking = [{"name": topic, "confidence": confidence}]
+    msg = message(nlp, text, intent=ranking[0], ranking=ranking)
+    decide(msg, triage.tokens_of(msg.get(SPACY_DOCS[TEXT])), CONFIG, SURE_IT_IS_A_RECOVERY)
+    return msg
+
+
 @pytest.mark.parametrize("text", [
     "I'm 67 and just retired, and my microdiscectomy is in January. How long is recovery "
     "in general, and how much pain am I going to be in those first weeks?",
@@ -113,17 +122,13 @@ CONFIG = {**Triage.get_default_config(), "max_message_chars": 1000}
     "A surgeon has mentioned an operation but I'm not ready to go there yet. What else can I try?",
 ])
 def test_an_operation_still_ahead_gets_its_answer_whatever_the_model_thinks(nlp, text):
-    ranking = [{"name": "recovery_time", "confidence": 0.6}]
-    msg = message(nlp, text, intent=ranking[0], ranking=ranking)
-    decide(msg, triage.tokens_of(msg.get(SPACY_DOCS[TEXT])), CONFIG, SURE_IT_IS_A_RECOVERY)
+    msg = decided_with_a_sure_recovery(nlp, text)
     assert msg.get("intent")["name"] == "recovery_time"
 
 
 def test_a_recovery_under_way_stays_with_the_surgeon_although_another_op_is_ahead(nlp):
     text = "3 weeks post op from my fusion and my second op is in March. Is this numbness normal?"
-    ranking = [{"name": "recovery_time", "confidence": 0.6}]
-    msg = message(nlp, text, intent=ranking[0], ranking=ranking)
-    decide(msg, triage.tokens_of(msg.get(SPACY_DOCS[TEXT])), CONFIG, SURE_IT_IS_A_RECOVERY)
+    msg = decided_with_a_sure_recovery(nlp, text)
     assert msg.get("intent")["name"] == "after_surgery_concern"
 
 
@@ -194,9 +199,7 @@ def general_topics_of(msg):
 
 def test_a_recovery_question_about_how_it_goes_in_general_keeps_its_topic_for_the_answer(nlp):
     text = "Nine days since my MIS fusion. How long does recovery normally take for most people?"
-    ranking = [{"name": "recovery_time", "confidence": 0.8}]
-    msg = message(nlp, text, intent=ranking[0], ranking=ranking)
-    decide(msg, triage.tokens_of(msg.get(SPACY_DOCS[TEXT])), CONFIG, SURE_IT_IS_A_RECOVERY)
+    msg = decided_with_a_sure_recovery(nlp, text, confidence=0.8)
     assert msg.get("intent")["name"] == "after_surgery_concern"
     assert general_topics_of(msg) == ["recovery_time"]
 
@@ -215,8 +218,6 @@ def test_a_recovery_question_about_how_it_goes_in_general_keeps_its_topic_for_th
 ])
 def test_a_recovery_question_about_the_patient_alone_gets_the_advice_alone(nlp, text,
                                                                             confidence):
-    ranking = [{"name": "recovery_time", "confidence": confidence}]
-    msg = message(nlp, text, intent=ranking[0], ranking=ranking)
-    decide(msg, triage.tokens_of(msg.get(SPACY_DOCS[TEXT])), CONFIG, SURE_IT_IS_A_RECOVERY)
+    msg = decided_with_a_sure_recovery(nlp, text, confidence=confidence)
     assert msg.get("intent")["name"] == "after_surgery_concern"
     assert general_topics_of(msg) == []
