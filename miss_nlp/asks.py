@@ -211,5 +211,5 @@ _BACK_TO_THE_STORY = {"that", "this", "it", "he", "she", "they", "his", "hers", 
 
 def reacts_to_the_story(part) -> bool:
     words = [t.lower_ for t in part if t.is_alpha and t.lower_ not in {"or", "and", "just"}]
-    return (0 < len(words) <= 5 and words[0] in QUESTION_OPENERS
-            and len(words) > 1 and words[1] in _BACK_TO_THE_STORY and bool(set(words) & _WEIGHING))
+    return (1 < len(words) <= 5 and words[0] in QUESTION_OPENERS
+            and words[1] in _BACK_TO_THE_STORY and bool(set(words) & _WEIGHING))

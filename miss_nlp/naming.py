@@ -74,7 +74,7 @@ def name_the_subject_of_a_general_recovery_question(message: Message, doc,
     the guide leaves out ("when can I SHOWER normally?"), not the words that make it
     general ("PEOPLE USUALLY") nor the story ("my MIS TLIF 9 days ago")."""
     question = question_of(doc)
-    general = {w for phrase in triage.vocabulary().asks_in_general for w in phrase}
+    general = triage.vocabulary().in_general_words
     asked = [t for t in guide.unknown(question)
              if not subjects.general_word(t) and t.lower_ not in general]
     if asked:

@@ -137,6 +137,7 @@ class Vocabulary:
         self.operation_ahead_pattern = re.compile(after.get("operation_ahead_pattern") or "(?!)")
         self.own_why = [tuple(words_of(p)) for p in after.get("own_why") or []]
         self.asks_in_general = [tuple(words_of(p)) for p in after.get("asks_in_general") or []]
+        self.in_general_words = {w for phrase in self.asks_in_general for w in phrase}
         self.own_symptoms = set(after.get("own_symptoms") or [])
         self.time_since_surgery = re.compile(after.get("time_since_surgery") or "(?!)")
         self.operation_words = set(after.get("operation_words") or [])
