@@ -16,8 +16,9 @@ round 18 as a second development set, mostly crises; tuning 29, once batch 26, i
 19; tuning 30, batch 30, written blind in round 19 as a development set of long
 messages; tuning 31, batch 31, a second one leaning to crises and other languages;
 tuning 32, once batch 29, in round 20; tuning 33, batch 33, written blind in round 20 as
-a development set) and train the triage model, so they must stay at
-their targets. The untouched set and batches 10 and 32 were never looked at;
+a development set; tuning 34, once batch 32, in round 21; tuning 35, batch 36, written
+blind in round 21 as a development set) and train the triage model, so they must stay at
+their targets. The untouched set and batches 10 and 35 were never looked at;
 their figures are printed (README, "Triage"), and the floors below only catch a
 regression from what was measured, they are not targets.
 """
@@ -69,14 +70,12 @@ FLOORS = {
     "untouched": {"acute": 0.95, "crisis_line": 0.88, "after_surgery": 0.88,
                   "ordinary_answered": 0.91},
     # written blind at the start of round 8, scored twice then and on the final models of
-    # rounds 9-20;
+    # rounds 9-21;
     # measured: 100% (158/158), 100% (72/72), 95.5% (85/89), 98.9% (173/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.93,
                  "ordinary_answered": 0.97},
-    # written blind at the start of round 20, scored on round 19's final model and three
-    # times on round 20's, before and after a mend of the rules and a faster solver (the
-    # same each time);
-    # measured: 98.1% (204/208), 96.3% (78/81), 89.7% (78/87), 99.3% (136/137)
-    "batch 32": {"acute": 0.97, "crisis_line": 0.93, "after_surgery": 0.87,
-                 "ordinary_answered": 0.97},
+    # written blind at the start of round 21, scored on round 20's final model (for now);
+    # measured: 96.7% (206/213), 96.3% (78/81), 95.6% (86/90), 97.6% (123/126)
+    "batch 35": {"acute": 0.95, "crisis_line": 0.93, "after_surgery": 0.93,
+                 "ordinary_answered": 0.96},
 }
