@@ -66,7 +66,7 @@ class Sentences:
             for w, nxt, after in zip(sentence, sentence[1:], sentence[2:]))
         number = self.number[first] if first < len(self.number) else len(self.bounds) - 1
         neighbours = [self.bounds[k] for k in (number - 1, number + 1) if 0 <= k < len(self.bounds)]
-        now_nearby = any(set(lowers[a:b]) & vocab.happening_now for a, b in neighbours)
+        now_nearby = any(_now_words(lowers[a:b], vocab) for a, b in neighbours)
         text = " ".join(sentence)
         past = contains(sentence, vocab.in_the_past) or bool(vocab.past_reading.search(text)) or (
             words & vocab.others and words & vocab.past_verbs
@@ -81,9 +81,7 @@ class Sentences:
                    and (i + 1 >= len(sentence) or sentence[i + 1] != "else")
                    and not (w == "heard" and sentence[i + 1:i + 2] in (["a"], ["an"],
                                                                        ["something"]))}
-        # "weaker than it is NOW" compares; it does not say something is happening now.
-        now_words = {w for i, w in enumerate(sentence) if w in vocab.happening_now
-                     and not (w == "now" and "than" in sentence[max(0, i - 4):i])}
+        now_words = _now_words(sentence, vocab)
         return {
             "first": first, "last": last, "words": words, "general": general,
             "now": bool(now_words) or bool(
@@ -112,6 +110,28 @@ _COPULAS = {"is", "are", "does", "do"}
 _FUTURE = {"will", "would", "could", "might", "may"}
 _DETERMINERS = {"the", "this", "that", "my", "a", "an", "your"}
 _FILLERS = {"\n", "so", "and", "but", "ok", "okay", "hi", "hello", "um", "also", "please"}
+
+
+def _now_words(sentence: Sequence[str], vocab: Vocabulary) -> Set[str]:
+    """The words of ``sentence`` that say something is happening now; but "weaker than it
+    is NOW" compares, and "I'm HAVING an endoscopic discectomy" plans an operation."""
+    return {w for i, w in enumerate(sentence) if w in vocab.happening_now
+            and not (w == "now" and "than" in sentence[max(0, i - 4):i])
+            and not (w == "having" and _an_operation_next(sentence[i + 1:i + 4], vocab))}
+
+
+def _an_operation_next(words: Sequence[str], vocab: Vocabulary) -> bool:
+    """"having (an endoscopic) DISCECTOMY", "having IT done", "having SURGERY"."""
+    for word in words:
+        if word in vocab.treatments or word in _OPERATIONS:
+            return True
+        if word not in _DETERMINERS:
+            return False
+    return False
+
+
+_OPERATIONS = {"surgery", "operation", "op", "procedure", "tlif", "xlif", "laminectomy",
+               "microdiscectomy", "discectomy", "fusion", "decompression"}
 
 
 def sentence_numbers(lowers: Sequence[str]) -> List[int]:

@@ -11,6 +11,7 @@ MENTIONED = "mentioned"
 _FEELING = {"feel", "feels", "feeling", "felt", "like"}
 _INTENT = {"going", "gonna", "will", "'ll", "ll", "might", "want", "plan"}
 _MAY_HAPPEN = {"can", "may", "might", "could"}
+_RISK_AFTER = {"risk", "risks", "chance", "chances"}
 
 
 def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
@@ -39,6 +40,10 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
             return MENTIONED
         if not now and about["will_happen_at"] < start:
             return MENTIONED
+    # "is flying a blood clot RISK?", "infection risks": a red flag named as a risk.
+    if (not even_in_questions and not any(k.statement_is_always_acute for k in specs)
+            and lowers[end:end + 1] and lowers[end] in _RISK_AFTER):
+        return MENTIONED
     # "I had a fever after the op that went away, but NOW I can't feel my legs": what the
     # clause says is happening now is not in the past, whatever came before it.
     now_in_its_clause = "now" in lowers[max(clause_start, start - 4):start]
@@ -186,12 +191,29 @@ def _unchanged(lowers: Sequence[str], end: int, vocab: Vocabulary) -> bool:
 
 
 def _negated_have(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary) -> bool:
-    """"I don't have bladder problems" (but not "I don't have control of my bladder")."""
-    for i in range(max(1, start - 6), min(end, len(lowers) - 1)):
+    """"I don't have bladder problems" (but not "I don't have control of my bladder"),
+    also at the end of a list ("I don't have any numbness, weakness, or bladder
+    problems")."""
+    for i in range(max(1, start - 14), min(end, len(lowers) - 1)):
         if (lowers[i] in vocab.negations and lowers[i - 1] in {"do", "does", "did"}
-                and lowers[i + 1] in vocab.negated_have):
+                and lowers[i + 1] in vocab.negated_have
+                and (i >= start - 6 or _a_list(lowers[i + 2:start], vocab))):
             return not set(lowers[i:end]) & vocab.control_words
     return False
+
+
+_LINKS = {",", "or", "and", "nor", "any"}
+_STATEMENT = {"is", "are", "am", "was", "were", "'s", "'m", "feel", "feels", "felt", "can",
+              "ca", "will", "wo"}
+
+
+def _a_list(between: Sequence[str], vocab: Vocabulary) -> bool:
+    """Words that only list things, each after a comma or "or", with no one named and
+    nothing said of them ("any numbness, weakness, or")."""
+    words = set(between)
+    return (bool(words & {",", "or", "nor"})
+            and not words & (vocab.persons | vocab.negations | _STATEMENT | SENTENCE_END
+                             | (CLAUSE_END - {","})))
 
 
 def _negated_member(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary) -> bool:
