@@ -341,6 +341,12 @@ def test_a_question_about_an_operation_on_another_part_of_the_body_is_out_of_sco
     ("how soon am I allowed to swim after a discectomy?", ["swimming"]),
     ("when can I go back to work after the operation?", []),
     ("could I end up worse off after the operation?", []),
+    ("how long until I can run again after a microdiscectomy?", ["run"]),
+    ("I want to know the risks so I can talk to my dad about it", []),
+    ("when can I get back in the pool after the op?", ["pool"]),
+    ("when can I get back on the road bike after keyhole surgery?", ["road bike"]),
+    ("how soon can I get back on my feet after the operation?", []),
+    ("how soon can I get back on the tools after the operation?", []),
 ])
 def test_asking_to_do_something_the_article_never_names_is_declined_however_sure(
         nlp, guide, text, named):
