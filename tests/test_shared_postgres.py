@@ -17,6 +17,7 @@ from tests.http_helpers import (Phone, SmsServer, fresh_sender, post_json, reque
 from tests.services import (INSTALL_HINT, Postgres, Redis, missing, running_postgres,
                             running_redis, two_servers)
 from tests.test_door import PRIVATE, _assert_private
+from tests.test_rate_limits import WINDOW, fresh_window
 
 pytestmark = pytest.mark.server
 
@@ -45,7 +46,8 @@ def pair(trained_model, tmp_path_factory) -> Iterator[Pair]:
     data = [str(tmp_path_factory.mktemp(f"machine-{name}")) for name in "ab"]
     with running_postgres() as postgres, running_redis() as redis:
         env = {**postgres.env, **redis.env, **sms_env(), "MISS_JWT_SECRET": JWT_SECRET,
-               "MISS_RATE_PER_CONVERSATION": str(PER_CONVERSATION)}
+               "MISS_RATE_PER_CONVERSATION": str(PER_CONVERSATION),
+               "MISS_RATE_WINDOW_SECONDS": str(WINDOW)}
         with two_servers(env, LOGS, data) as servers:
             yield Pair(servers, postgres, redis,
                        [SmsServer(s.url, data[i]) for i, s in enumerate(servers)])
@@ -107,8 +109,6 @@ def test_a_nul_in_a_conversation_id_stops_neither_server(pair):
 
 
 def test_the_rate_limit_counts_a_conversation_on_both_servers_in_redis(pair):
-    from tests.test_rate_limits import fresh_window
-
     sender = fresh_sender("web")
     fresh_window()
     statuses = [post_json(pair.servers[n % 2].rest_webhook,
