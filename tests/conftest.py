@@ -15,9 +15,11 @@ from tests.services import API_JWT_SECRET, served_assistant
 
 # Session-scoped servers: under pytest-xdist each worker would start its own copy.
 SHARED_SERVERS = {"assistant", "secured"}
-# The evaluations as served share one loaded agent per process (assistant.evaluate.served_agent).
-EVALUATIONS = {"test_nlu_heldout.py", "test_realworld_heldout.py", "test_triage_blind.py",
-               "test_served_batch.py"}
+# The evaluations as served share one loaded agent per process (assistant.evaluate.served_agent);
+# the triage evaluation, the longest (about 100 s), is a group of its own, so that the two
+# workers share the evaluations' work (at the price of loading the model twice, about 9 s).
+EVALUATIONS = {"test_nlu_heldout.py": "evaluations", "test_realworld_heldout.py": "evaluations",
+               "test_served_batch.py": "evaluations", "test_triage_blind.py": "triage-evaluation"}
 
 
 # First: pytest-xdist reads the groups in its own hook of the same name, which would
@@ -39,7 +41,7 @@ def pytest_collection_modifyitems(config, items) -> None:
         if SHARED_SERVERS & set(item.fixturenames):
             group["name"] = "shared-servers"
         elif item.path.name in EVALUATIONS:
-            group["name"] = "evaluations"
+            group["name"] = EVALUATIONS[item.path.name]
         group["slow"] |= any(item.iter_markers("server")) or any(item.iter_markers("model"))
     for item in items:
         item.add_marker(pytest.mark.xdist_group(groups[item.path]["name"]))
