@@ -32,9 +32,10 @@ tuning 30 "batch 30", written blind in round 19 as a development set of long mes
 tuning 31 "batch 31", written blind in round 19 as a development set leaning to crises and
 other languages; tuning 32 "batch 29", in round 20; tuning 33 "batch 33", written blind
 in round 20 as a development set of every length and kind; tuning 34 "batch 32", in round
-21; tuning 35 "batch 36" and tuning 36
-"batch 37", written blind in round 21 as development sets, 37 leaning to recoveries); the untouched part (written with the first tuning part), batch 10 (written blind at
-the start of round 8) and batch 35 (at the start of round 21) never were, and are reported on their own; their misses are not printed.
+21; tunings 35 and 36 "batch 36" and "batch 37", written blind in round 21 as development
+sets, 37 leaning to recoveries); the untouched part (written with the first tuning part),
+batch 10 (written blind at the start of round 8) and batch 35 (at the start of round 21)
+never were, and are reported on their own; their misses are not printed.
 ``--parts`` scores only the parts named (e.g. only the tuning parts, while tuning).
 """
 import argparse

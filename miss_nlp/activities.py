@@ -43,8 +43,8 @@ def _place_gone_back_to(question: Sequence, n: int):
     if k >= len(question) or not question[k].is_alpha:
         return None
     # "the road BIKE": the last word of the thing named
-    while k + 1 < len(question) and question[k + 1].is_alpha and question[k + 1].lower_ not in (
-            _ENDS_A_PLACE):
+    while (k + 1 < len(question) and question[k + 1].is_alpha
+           and question[k + 1].lower_ not in _ENDS_A_PLACE):
         k += 1
     return None if question[k].lower_ in _NOT_PLACES else question[k]
 
@@ -53,7 +53,7 @@ _INTO = {"in", "into", "on", "onto", "to"}
 _THE = {"the", "my", "a", "his", "her"}
 _NOT_PLACES = {"feet", "foot", "normal", "work", "job", "track", "form", "life", "myself",
                "it", "things", "shape", "routine", "activities", "activity", "everyday",
-               "daily", "usual", "old", "full", "stuff", "things",
+               "daily", "usual", "old", "full", "stuff",
                # places of work: back to work is a topic of the guide
                "tools", "site", "salon", "office", "desk", "shop", "shift", "shifts", "duty",
                "duties", "classroom", "ward", "rounds", "road", "farm", "van", "truck",

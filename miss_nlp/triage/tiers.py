@@ -202,7 +202,6 @@ def _negated_have(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary
     return False
 
 
-_LINKS = {",", "or", "and", "nor", "any"}
 _STATEMENT = {"is", "are", "am", "was", "were", "'s", "'m", "feel", "feels", "felt", "can",
               "ca", "will", "wo"}
 
