@@ -1,11 +1,11 @@
-"""Real-world-style questions, as served, on the twenty-nine real-world files (README, "How
-well it understands"): written blind to the training data; files 1, 3, 5, 7 and 28 never
+"""Real-world-style questions, as served, on the thirty-one real-world files (README, "How
+well it understands"): written blind to the training data; files 1, 3, 5, 7 and 30 never
 tuned on, the others used for development (file 2 since round 5, file 4 since round 7,
 file 6 since round 8, file 8 since round 9, file 9 since round 10, file 10 since round
 11, file 11 since round 12, file 12 since round 13, file 13 since round 14, file 14 since
 round 15, file 16 since round 16, file 18 since round 17, file 20 since round 18, file
-22 since round 19, file 24 since round 20, file 26 since round 21; files 15, 17, 19, 21,
-23, 25, 27 and 29 were written as development files).
+22 since round 19, file 24 since round 20, file 26 since round 21, file 28 since round
+22; files 15, 17, 19, 21, 23, 25, 27, 29 and 31 were written as development files).
 
 The floors catch a regression from what was measured on the final model; they are not
 the issue's targets, which are not reached (README says by how much).
@@ -148,6 +148,10 @@ FLOORS = {
     # measured: 89.6% (172/192), 76.5% (39/51), 93.8% (76/81), 94.7% (36/38)
     "realworld_heldout_28.yml": {"one topic": 0.88, "several topics: all answered": 0.72,
                                 "not covered: declined": 0.91, "out of scope: declined": 0.89},
+    # written blind at the start of round 22, scored on round 21's final model (for now);
+    # measured: 89.9% (160/178), 82.0% (41/50), 96.2% (76/79), 97.1% (34/35)
+    "realworld_heldout_30.yml": {"one topic": 0.88, "several topics: all answered": 0.78,
+                                "not covered: declined": 0.93, "out of scope: declined": 0.91},
     # written blind in round 20 as a development file to file 26's brief;
     # measured: 94.5% (155/164), 93.9% (46/49), 97.2% (70/72), 96.6% (28/29)
     "realworld_heldout_27.yml": {"one topic": 0.93, "several topics: all answered": 0.89,

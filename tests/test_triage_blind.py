@@ -17,8 +17,10 @@ round 18 as a second development set, mostly crises; tuning 29, once batch 26, i
 messages; tuning 31, batch 31, a second one leaning to crises and other languages;
 tuning 32, once batch 29, in round 20; tuning 33, batch 33, written blind in round 20 as
 a development set; tuning 34, once batch 32, in round 21; tunings 35 and 36, batches 36
-and 37, written blind in round 21 as development sets, 37 leaning to recoveries) and
-train the triage model, so they must stay at their targets. The untouched set and batches 10 and 35 were never looked at;
+and 37, written blind in round 21 as development sets, 37 leaning to recoveries; tuning
+37, once batch 35, in round 22; tuning 38, batch 39, written blind in round 22 as a
+development set) and train the triage model, so they must stay at their targets. The
+untouched set and batches 10 and 38 were never looked at;
 their figures are printed (README, "Triage"), and the floors below only catch a
 regression from what was measured, they are not targets.
 """
@@ -70,13 +72,12 @@ FLOORS = {
     "untouched": {"acute": 0.95, "crisis_line": 0.88, "after_surgery": 0.88,
                   "ordinary_answered": 0.91},
     # written blind at the start of round 8, scored twice then and on the final models of
-    # rounds 9-21;
+    # rounds 9-22;
     # measured: 100% (158/158), 100% (72/72), 95.5% (85/89), 99.4% (174/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.93,
                  "ordinary_answered": 0.97},
-    # written blind at the start of round 21, scored on round 20's final model (96.7 /
-    # 96.3 / 95.6 / 97.6%) and on round 21's;
-    # measured: 97.7% (208/213), 97.5% (79/81), 96.7% (87/90), 97.6% (123/126)
-    "batch 35": {"acute": 0.96, "crisis_line": 0.95, "after_surgery": 0.94,
+    # written blind at the start of round 22, scored on round 21's final model (for now);
+    # measured: 96.2% (201/209), 96.3% (79/82), 95.6% (86/90), 97.9% (137/140)
+    "batch 38": {"acute": 0.95, "crisis_line": 0.93, "after_surgery": 0.93,
                  "ordinary_answered": 0.96},
 }
