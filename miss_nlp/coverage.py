@@ -11,10 +11,12 @@ Pure functions over spaCy tokens; miss_nlp.subjects names what such a question a
 about, and miss_nlp.coverage_check is the Rasa component.
 """
 from collections import Counter
+from functools import lru_cache
 from typing import Dict, Iterable, List, Sequence, Set
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
+from spellchecker import SpellChecker
 
 from miss_nlp.terms import CONDITIONS, LEXICON
 
@@ -23,6 +25,9 @@ from miss_nlp.terms import CONDITIONS, LEXICON
 MIN_EXAMPLES = 3
 # Typos of known words ("recovry") are known words.
 SIMILAR = 86
+# ... but a word English uses this often (in pyspellchecker's English word counts) is
+# itself, not a typo: "wine" is not "wide", nor "glass" "class".
+COMMON_WORD_COUNT = 1000
 # Words the patient guide's subject can be asked about in: the question is about spine
 # surgery, so an unknown word in it names something the guide leaves out.
 DOMAIN_WORDS = {"surgery", "surgeon", "operation", "op", "spine", "spinal", "back", "disc",
@@ -118,7 +123,7 @@ class Guide:
         if forms(token) & self._exact:
             return True
         lower = token.lower_
-        if len(lower) < 4:
+        if len(lower) < 4 or is_a_common_word(lower):
             return False
         if len(lower) < 8:   # "skar", "surgary": one letter off a short word
             return process.extractOne(lower, self.words, scorer=Levenshtein.distance,
@@ -144,6 +149,15 @@ class Guide:
         if not unknown or self.names_a_subject(tokens):
             return []
         return unknown
+
+
+def is_a_common_word(word: str) -> bool:
+    return _english_counts().get(word, 0) >= COMMON_WORD_COUNT
+
+
+@lru_cache(maxsize=1)
+def _english_counts() -> Dict[str, int]:
+    return dict(SpellChecker(language="en").word_frequency.dictionary)
 
 
 def about_spine_surgery(tokens: Iterable) -> bool:

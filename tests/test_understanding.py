@@ -169,6 +169,12 @@ def test_a_typo_of_a_known_word_is_known(nlp, guide):
     assert guide.not_covered(list(nlp("how long is the recovry"))) == []
 
 
+def test_a_common_word_one_letter_off_a_known_one_is_not_a_typo(nlp, guide):
+    # "sweep" is one letter off "sleep", which the examples know, but English uses it
+    # often enough to be a word of its own: the question asks about sweeping.
+    assert [t.text for t in guide.not_covered(list(nlp("can i sweep")))] == ["sweep"]
+
+
 def test_a_story_word_of_one_example_is_not_known(guide, nlp):
     assert [t.text for t in guide.unknown(list(nlp("bakery")))] == ["bakery"]
 
