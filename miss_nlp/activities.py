@@ -26,8 +26,11 @@ def asked(question: Sequence, guide: "coverage.Guide") -> List:
         elif token.lower_ in _GO:
             token = _place_gone_back_to(question, n) or token
         asks_us = n + 1 < len(question) and question[n + 1].lower_ in {"me", "us"}
+        # "till I can WALK normally again", "back to housework and my NORMAL ROUTINE":
+        # life as before, which recovery time answers.
+        as_before = {t.lower_ for t in token.doc[token.i + 1:]} & _AS_BEFORE
         if (guide.outside_the_article([token]) and not subjects.general_word(token)
-                and token.lower_ not in _NOT_ACTIVITIES and not asks_us):
+                and token.lower_ not in _NOT_ACTIVITIES and not asks_us and not as_before):
             found.append(token)
         break
     return found
@@ -58,6 +61,7 @@ _NOT_PLACES = {"feet", "foot", "normal", "work", "job", "track", "form", "life",
                "tools", "site", "salon", "office", "desk", "shop", "shift", "shifts", "duty",
                "duties", "classroom", "ward", "rounds", "road", "farm", "van", "truck",
                "lorry", "cab", "warehouse", "kitchen", "studio", "factory"}
+_AS_BEFORE = {"normal", "normally", "routine", "properly", "fully", "independently"}
 _UNTIL = {"until", "till", "til", "before", "when"}
 _ENDS_A_PLACE = {"after", "before", "again", "and", "or", "following", "post", "when", "if",
                  "in", "on", "with", "for", "since", "until", "once", "so", "like", "such"}
@@ -76,4 +80,6 @@ _NOT_ACTIVITIES = {"be", "feel", "expect", "tell", "see", "hope", "afford", "tru
                    "share", "let", "help", "translate",
                    # what happens to the patient, not what they ask to do: "will I WAKE up in
                    # pain", "can I MANAGE with exercise instead"
-                   "wake", "manage", "cope"}
+                   "wake", "manage", "cope",
+                   # working and living: "how soon could I LOG back on", "FUNCTION at home"
+                   "log", "function", "earn", "live"}

@@ -543,6 +543,22 @@ def test_what_happens_to_the_patient_or_what_we_are_asked_is_no_activity(nlp, gu
     assert message.get("intent")["name"] == topic
 
 
+@pytest.mark.parametrize("text", [
+    "how long till i can walk normally again after the operation?",
+    "how soon can i get back to sweeping and my normal routine?",
+])
+def test_an_activity_asked_as_life_as_before_is_recovery(nlp, guide, text):
+    message = _classified(nlp, text, "recovery_time", 0.98)
+    _decide(message, guide, decline_support=0.1, activity_check=True)
+    assert message.get("intent")["name"] == "recovery_time"
+
+
+def test_an_activity_the_guide_never_names_is_still_not_covered(nlp, guide):
+    message = _classified(nlp, "how soon can i get back to sweeping?", "recovery_time", 0.98)
+    _decide(message, guide, decline_support=0.1, activity_check=True)
+    assert message.get("intent")["name"] == "not_covered"
+
+
 def test_asking_us_to_set_something_out_is_not_an_activity(nlp, guide):
     message = _classified(nlp, "could you set out the plus points of the keyhole approach?",
                           "benefits", 0.98)
