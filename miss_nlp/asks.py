@@ -144,7 +144,8 @@ def asks(span) -> List:
     for part in parts:
         # "is it risky; DOES IT LAST": three words opening with a question word ask too.
         asks_itself = _opening(part) in _WH_WORDS or (
-            _opening(part) in QUESTION_OPENERS and sum(t.is_alpha for t in part) >= 3)
+            _opening(part) in QUESTION_OPENERS and sum(t.is_alpha for t in part) >= 3
+            and not _only_asks_to_be_told(part))
         if merged and not _has_content(part) and not asks_itself:
             merged[-1] = doc[merged[-1].start:part.end]
         elif _has_content(part) or asks_itself:
@@ -199,7 +200,19 @@ def _opening(span) -> str:
 
 
 def _has_content(span) -> bool:
-    return any(t.is_alpha and not t.is_stop and len(t) > 2 for t in span)
+    return any(t.is_alpha and not t.is_stop and len(t) > 2 for t in span) and not (
+        _only_asks_to_be_told(span))
+
+
+# "COULD YOU PLEASE EXPLAIN, step by step, how ...": a request to be told, whose
+# subject is in the part that follows.
+_REQUESTS = {"explain", "describe", "outline", "tell", "please", "pls", "plz", "kindly",
+             "clarify"}
+
+
+def _only_asks_to_be_told(span) -> bool:
+    words = {t.lower_ for t in span if t.is_alpha and not t.is_stop and len(t) > 2}
+    return bool(words) and words <= _REQUESTS
 
 
 # "My neighbour was off work three months. IS THAT TYPICAL? How long is recovery?": a

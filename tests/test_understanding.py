@@ -27,6 +27,12 @@ def test_the_question_at_the_end_of_a_story_is_what_is_asked(nlp):
     assert asks.question_text(doc) == "how long is the hospital stay?"
 
 
+def test_a_request_to_be_told_is_no_question_of_its_own(nlp):
+    doc = nlp("could you please explain, how is the operation carried out?")
+    assert [p.text for s in asks.question_spans(doc) for p in asks.asks(s)] == [
+        "how is the operation carried out?"]
+
+
 def test_a_one_sentence_message_is_its_own_question(nlp):
     doc = nlp("tell me about scars")
     assert [s.text for s in asks.question_spans(doc)] == ["tell me about scars"]
