@@ -10,6 +10,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from miss_nlp import asks, coverage, subjects, triage
+from miss_nlp.terms import LEXICON
 
 SUBJECT_ENTITY = "not_covered_subject"
 
@@ -65,6 +66,29 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
     things = [t for t in context if a_thing(t) and subjects.after_a_determiner(t)]
     if asked or things:
         add_subject(message, asked, context=context if asked else things)
+    elif the_questions_own_words(question, doc, guide):
+        # (not a subject the article covers: "how long is the RECOVERY after my op")
+        add_subject(message, the_questions_own_words(question, doc, guide), context=[])
+
+
+def the_questions_own_words(question: Sequence, doc,
+                            guide: Optional["coverage.Guide"] = None) -> List:
+    """When every word of a question is one the guide knows ("will the SCREWS ever come
+    out?", "when can I go SWIMMING again?"), its content words that say what it is
+    about: not the operation's names, nor words of asking, of when or how, or of doing.
+    A question of no such word ("SWIMMING after a discectomy, when?") is asked about
+    what the message says before it. With the ``guide``, no word of a subject the
+    article covers."""
+    def own(tokens):
+        return [t for t in coverage.content(tokens)
+                if not coverage.forms(t) & (coverage.DOMAIN_WORDS | coverage.FRAME_WORDS
+                                            | coverage.ASKING_WORDS | coverage.OPERATION_NAMES)
+                and not set(LEXICON.get(t.lower_, "").split()) & coverage.OPERATION_NAMES
+                and t.lower_ not in _STAGES_OF_HAVING_ONE
+                and not subjects.general_word(t)
+                and t.lower_ not in triage.vocabulary().general_subjects
+                and not (guide is not None and guide.names_a_subject([t]))]
+    return own(question) or (own(list(doc)) if not coverage.content(question) else [])
 
 
 def name_the_subject_of_a_general_recovery_question(message: Message, doc,
@@ -100,3 +124,8 @@ def add_subject(message: Message, unknown: List, context: List,
                      ENTITY_ATTRIBUTE_START: start, ENTITY_ATTRIBUTE_END: start + len(subject),
                      EXTRACTOR: "CoverageCheck"})
     message.set(ENTITIES, entities, add_to_output=True)
+
+
+# Where and when an operation happens names no subject: "what do I bring to the HOSPITAL".
+_STAGES_OF_HAVING_ONE = {"hospital", "ward", "admission", "admitted", "discharge", "discharged",
+                         "operative", "postoperative", "preoperative", "surg", "surgical"}

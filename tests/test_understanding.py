@@ -312,6 +312,19 @@ def _named(message):
     return [e["value"] for e in message.get("entities") or [] if e["entity"] == SUBJECT_ENTITY]
 
 
+@pytest.mark.parametrize("text,named", [
+    ("will the screws ever have to come out?", ["screws"]),
+    ("sweeping after a discectomy, when?", ["sweeping"]),
+])
+def test_a_declined_question_in_words_the_guide_knows_still_names_its_subject(nlp, text, named):
+    # The guide below knows every word of these ("screws" from the examples, "sweeping"
+    # from the message before the question): the reply still says what was asked.
+    guide = coverage.Guide({"known": ["screws", "come", "sweeping", "discectomy"], "article": []})
+    message = _classified(nlp, text, "not_covered", 0.9)
+    _decide(message, guide)
+    assert _named(message) == named
+
+
 @pytest.mark.parametrize("confidence,answered", [(0.95, "recovery_time"), (0.5, "not_covered")])
 def test_one_unknown_word_declines_only_a_topic_the_classifier_is_unsure_of(
         nlp, guide, confidence, answered):
