@@ -31,7 +31,7 @@ COMMON_WORD_COUNT = 1000
 # Words the patient guide's subject can be asked about in: the question is about spine
 # surgery, so an unknown word in it names something the guide leaves out.
 DOMAIN_WORDS = {"surgery", "surgeon", "operation", "op", "spine", "spinal", "back", "disc",
-                "disk", "miss", "procedure", "incision", "fusion", "discectomy",
+                "disk", "miss", "mis", "procedure", "incision", "fusion", "discectomy",
                 "microdiscectomy", "operate", "operated", "postop", "lumbar", "cervical",
                 "vertebra", "sciatica", "stenosis"}
 # Words that say what kind of question it is (when, how long, is it allowed), not

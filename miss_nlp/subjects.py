@@ -139,7 +139,7 @@ _GENERAL = {"use", "take", "stop", "keep", "get", "make", "do", "have", "try", "
             # what a patient thinks of what they heard: "true or RUBBISH?", "any TRUTH in it"
             "rubbish", "truth", "nonsense", "myth", "overkill", "preferable", "grateful",
             "like", "till", "twice", "big", "pass", "wants", "maybe", "apart", "honestly",
-            "advise", "realistic", "idea", "feel", "look", "damage",
+            "advise", "realistic", "idea", "feel", "look", "damage", "wait", "waiting",
             # doing something with the thing asked about: "should I BRING my CPAP machine",
             # "who FILLS OUT the forms"
             "bring", "carry", "fill", "fills", "handles", "write", "writes", "send", "sending",
