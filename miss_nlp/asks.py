@@ -131,7 +131,11 @@ def asks(span) -> List:
         line_break = token.is_space and "\n" in token.text
         # "two questions we forgot to ask at the pre-op: how much pain ..."
         announced = lower == ":" and any(t.lower_ in ANNOUNCED for t in doc[start:token.i])
-        if lower in JOINERS or line_break or announced or (
+        # "the PLUS points", "IN AND OUT quicker": words, not joints between questions
+        not_joining = (lower == "plus" and following in {"point", "points", "side", "sides"}) or (
+            lower == "and" and token.i > 0 and doc[token.i - 1].lower_ == "in"
+            and following == "out")
+        if (lower in JOINERS and not not_joining) or line_break or announced or (
                 lower == "or" and following in _OR_BEFORE) or (
                 lower == "as" and token.i + 2 < span.end and following == "well"
                 and doc[token.i + 2].lower_ == "as"):
@@ -143,7 +147,8 @@ def asks(span) -> List:
     merged: List = []
     for part in parts:
         # "is it risky; DOES IT LAST": three words opening with a question word ask too.
-        asks_itself = _opening(part) in _WH_WORDS or (
+        # (a question word alone, "... meaning WHAT?", asks what the part before it says)
+        asks_itself = (_opening(part) in _WH_WORDS and sum(t.is_alpha for t in part) > 1) or (
             _opening(part) in QUESTION_OPENERS and sum(t.is_alpha for t in part) >= 3
             and not _only_asks_to_be_told(part))
         if merged and not _has_content(part) and not asks_itself:

@@ -15,7 +15,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from miss_nlp import asks
+from miss_nlp import asks, coverage
 from miss_nlp.terms import LEXICON
 
 ASKED_TOPIC_ENTITY = "asked_topic"
@@ -238,9 +238,18 @@ SUBJECT_ONLY_WORDS = 4
 
 def _names_a_subject_only(part) -> bool:
     words = [t.lower_ for t in part if t.is_alpha]
-    # "two QUESTIONS: ..." announces what follows.
+    # "two QUESTIONS: ..." announces what follows; "MINIMALLY INVASIVE, will I need a
+    # brace?" names only the operation the question is about.
     return (0 < len(words) <= SUBJECT_ONLY_WORDS and not set(words) & (_TELLING | asks.ANNOUNCED)
-            and words[0] not in _CONTEXT_OPENERS)
+            and words[0] not in _CONTEXT_OPENERS
+            and not all(coverage.names_the_operation(t) or t.lower_ in _KINDS_OF_OPERATION
+                        for t in part if t.is_alpha))
+
+
+# "OPEN OR MINIMALLY INVASIVE, how do I choose?": kinds of the operation, named to ask
+# about them.
+_KINDS_OF_OPERATION = {"open", "traditional", "conventional", "standard", "regular", "normal",
+                       "keyhole", "laser", "or", "vs", "versus", "the", "a", "an"}
 
 
 # Question openers that are also verbs of a statement: "my dad is 74 AND HAS spinal

@@ -33,6 +33,27 @@ def test_a_request_to_be_told_is_no_question_of_its_own(nlp):
         "how is the operation carried out?"]
 
 
+@pytest.mark.parametrize("text,parts", [
+    ("what are the plus points of keyhole surgery?", ["what are the plus points of keyhole surgery?"]),
+    ("in and out quicker means cheaper?", ["in and out quicker means cheaper?"]),
+    ("how big is the scar, what?", ["how big is the scar, what?"]),
+])
+def test_words_that_only_look_like_joints_do_not_split_a_question(nlp, text, parts):
+    doc = nlp(text)
+    assert [p.text for s in asks.question_spans(doc) for p in asks.asks(s)] == parts
+
+
+def test_naming_only_the_operation_before_a_question_asks_nothing_of_its_own(nlp):
+    from miss_nlp.topic_classifier import asked_parts
+
+    doc = nlp("open or minimally invasive, how do i choose between them?")
+    assert [p.text for s in asks.question_spans(doc) for p in asked_parts(s)] == [
+        "how do i choose between them?"]
+    doc = nlp("scar size, and how long off work?")
+    assert [p.text for s in asks.question_spans(doc) for p in asked_parts(s)] == [
+        "scar size", "how long off work?"]
+
+
 def test_a_one_sentence_message_is_its_own_question(nlp):
     doc = nlp("tell me about scars")
     assert [s.text for s in asks.question_spans(doc)] == ["tell me about scars"]
