@@ -210,6 +210,9 @@ def test_questions_about_the_future_are_not_a_recovery_report(nlp, text):
     ("my uncle had back surgery and his wound got infected, is that still common?", False),
     ("my grandma's fusion still hurts her a lot, is that normal?", True),
     ("my friend drove me home. my incision is still sore, is that normal?", True),
+    ("my brother says he barely needed painkillers after his tubular discectomy. is that "
+     "normal?", False),
+    ("a colleague says he was groggy for hours after his anaesthetic. is that normal?", False),
 ])
 def test_a_friends_operation_told_as_a_story_is_no_recovery_report(nlp, text, own):
     assert triage.describes_own_recovery(triage.tokens_of(nlp(text.lower()))) == own

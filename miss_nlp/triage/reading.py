@@ -38,8 +38,22 @@ def asks_what_to_do_now(tokens: Sequence[Token], vocab: Optional[Vocabulary] = N
     their own symptoms, not what may happen some day."""
     vocab = vocab or vocabulary()
     lowers = [t.lower for t in tokens]
-    return (contains(lowers, vocab.own_care) and not set(lowers) & vocab.what_if
-            and not contains(lowers, vocab.operation_ahead))
+    if not (contains(lowers, vocab.own_care) and not set(lowers) & vocab.what_if
+            and not contains(lowers, vocab.operation_ahead)):
+        return False
+    text = " " + " ".join(lowers) + " "
+    if (_time_since_surgery(text, vocab) is not None or _names_own_past_surgery(text, vocab)
+            or _says_surgery_happened(text, vocab)):
+        return True
+    # Nothing says the writer (or someone they care for) has had an operation, and a
+    # friend's or a brother's is told: "my brother SAYS he barely needed painkillers, IS
+    # THAT NORMAL?" asks what is usual.
+    told = set(lowers) & (vocab.others | _TELLING_RELATIVES) and set(lowers) & _REPORTED
+    return not told
+
+
+_TELLING_RELATIVES = {"brother", "sister", "coworker", "co-worker", "workmate", "boss"}
+_REPORTED = {"said", "says", "told", "tells", "swears", "reckons", "claims", "claimed"}
 
 
 def operation_is_ahead(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
