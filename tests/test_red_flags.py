@@ -213,6 +213,7 @@ def test_questions_about_the_future_are_not_a_recovery_report(nlp, text):
     ("my brother says he barely needed painkillers after his tubular discectomy. is that "
      "normal?", False),
     ("a colleague says he was groggy for hours after his anaesthetic. is that normal?", False),
+    ("my friend had 3 little scars after hers, is that normal", False),
 ])
 def test_a_friends_operation_told_as_a_story_is_no_recovery_report(nlp, text, own):
     assert triage.describes_own_recovery(triage.tokens_of(nlp(text.lower()))) == own

@@ -48,7 +48,8 @@ def asks_what_to_do_now(tokens: Sequence[Token], vocab: Optional[Vocabulary] = N
     # Nothing says the writer (or someone they care for) has had an operation, and a
     # friend's or a brother's is told: "my brother SAYS he barely needed painkillers, IS
     # THAT NORMAL?" asks what is usual.
-    told = set(lowers) & (vocab.others | _TELLING_RELATIVES) and set(lowers) & _REPORTED
+    told = set(lowers) & (vocab.others | _TELLING_RELATIVES) and set(lowers) & (
+        _REPORTED | vocab.past_verbs)   # "my friend HAD 3 little scars after hers"
     return not told
 
 
