@@ -108,4 +108,10 @@ LEXICON = {
     "rupees": "costs", "deductible": "costs", "copay": "costs", "auth": "costs",
     "painful": "pain", "soreness": "pain", "excess": "costs",
     "pto": "work",
+    # Health cover by name, other ways of paying, other treatments, the imaging screen.
+    "medicaid": "costs", "bupa": "costs", "aetna": "costs", "cigna": "costs",
+    "payment": "costs", "payments": "costs", "instalments": "costs", "installments": "costs",
+    "earnings": "work", "earning": "work", "ayurveda": "alternative",
+    "ayurvedic": "alternative", "homeopathy": "alternative", "tens": "alternative",
+    "screen": "imaging", "goggles": "technology",
 }
