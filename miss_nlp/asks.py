@@ -14,7 +14,9 @@ QUESTION_OPENERS = {
     "where", "any", "has", "have", "am", "was", "were", "wat", "wht", "hw",
 }
 _FILLERS = {"so", "and", "but", "ok", "okay", "hi", "hello", "hey", "um", "also", "please",
-            "well", "then", "now", "sorry", "just", "dear", "doctor", "doc", ",", "plus"}
+            "well", "then", "now", "sorry", "just", "dear", "doctor", "doc", ",", "plus",
+            # "LAST THING, whats the success rate like", "OH and the price?"
+            "last", "thing", "lastly", "finally", "oh", "btw", "ps", "anyway", "one", "more"}
 # "Doctor, is it safe?" greets the doctor; "Doctor HAS advised surgery." tells.
 _SALUTATIONS = {"doctor", "doc"}
 ASKING = [("i", "wonder"), ("wondering",), ("want", "to", "know"), ("like", "to", "know"),
@@ -164,12 +166,12 @@ def _list_markers(span) -> dict:
     Only a run that counts up from 1 (or a) is a list; "I'm 47, 2 kids" is not."""
     tokens = list(span)
     found = {}
-    for labels in (_NUMBERS, _LETTERS):
+    for labels in (_NUMBERS, _LETTERS, _Q_NUMBERS):
         expected, run = 0, {}
         for n, token in enumerate(tokens):
             bracketed = n > 0 and tokens[n - 1].text == "(" and n + 1 < len(tokens) and (
                 tokens[n + 1].text == ")")
-            plain = labels is _NUMBERS and not (n + 1 < len(tokens) and tokens[n + 1].like_num)
+            plain = labels is not _LETTERS and not (n + 1 < len(tokens) and tokens[n + 1].like_num)
             if expected < len(labels) and token.lower_ == labels[expected] and (bracketed or plain):
                 start = tokens[n - 1].i if bracketed else token.i
                 after = token.i + 1
@@ -184,6 +186,8 @@ def _list_markers(span) -> dict:
 
 _NUMBERS = [str(n) for n in range(1, 10)]
 _LETTERS = list("abcdef")
+# "Q1 scar size Q2 pain Q3 price"
+_Q_NUMBERS = [f"q{n}" for n in range(1, 10)]
 
 
 def question_clauses(doc) -> List:
@@ -205,7 +209,8 @@ def _opening(span) -> str:
 
 
 def _has_content(span) -> bool:
-    return any(t.is_alpha and not t.is_stop and len(t) > 2 for t in span) and not (
+    return any(t.is_alpha and not t.is_stop and len(t) > 2 and t.lower_ not in _FILLERS
+               for t in span) and not (
         _only_asks_to_be_told(span))
 
 

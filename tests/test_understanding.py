@@ -43,6 +43,16 @@ def test_words_that_only_look_like_joints_do_not_split_a_question(nlp, text, par
     assert [p.text for s in asks.question_spans(doc) for p in asks.asks(s)] == parts
 
 
+@pytest.mark.parametrize("text,parts", [
+    ("q1 scar size q2 pain q3 price", ["scar size", "pain", "price"]),
+    ("how long is the hospital stay? last thing, whats the success rate like",
+     ["how long is the hospital stay?", "whats the success rate like"]),
+])
+def test_a_numbered_list_and_an_afterthought_are_questions_too(nlp, text, parts):
+    doc = nlp(text)
+    assert [p.text for s in asks.question_spans(doc) for p in asks.asks(s)] == parts
+
+
 def test_naming_only_the_operation_before_a_question_asks_nothing_of_its_own(nlp):
     from miss_nlp.topic_classifier import asked_parts
 
