@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Dict, Iterable, List, Sequence, Set
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
 
 from miss_nlp.terms import CONDITIONS, LEXICON
@@ -125,8 +125,9 @@ class Guide:
         lower = token.lower_
         if len(lower) < 4 or is_a_common_word(lower):
             return False
-        if len(lower) < 8:   # "skar", "surgary": one letter off a short word
-            return process.extractOne(lower, self.words, scorer=Levenshtein.distance,
+        # "skar", "surgary", "tiem": one letter off a short word, or two letters swapped
+        if len(lower) < 8:
+            return process.extractOne(lower, self.words, scorer=OSA.distance,
                                       score_cutoff=1) is not None
         return process.extractOne(lower, self._by_first.get(lower[:1], []), scorer=fuzz.ratio,
                                   score_cutoff=SIMILAR) is not None

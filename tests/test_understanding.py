@@ -206,6 +206,10 @@ def test_a_typo_of_a_known_word_is_known(nlp, guide):
     assert guide.not_covered(list(nlp("how long is the recovry"))) == []
 
 
+def test_two_swapped_letters_are_a_typo_of_a_known_word(nlp, guide):
+    assert guide.not_covered(list(nlp("is it safe for the spien"))) == []
+
+
 def test_a_common_word_one_letter_off_a_known_one_is_not_a_typo(nlp, guide):
     # "sweep" is one letter off "sleep", which the examples know, but English uses it
     # often enough to be a word of its own: the question asks about sweeping.
