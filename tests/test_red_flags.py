@@ -214,6 +214,8 @@ def test_questions_about_the_future_are_not_a_recovery_report(nlp, text):
      "normal?", False),
     ("a colleague says he was groggy for hours after his anaesthetic. is that normal?", False),
     ("my friend had 3 little scars after hers, is that normal", False),
+    ("is it normal for people to still have some pain after MISS?", False),
+    ("is it normal in general to still have some back pain after MISS?", False),
 ])
 def test_a_friends_operation_told_as_a_story_is_no_recovery_report(nlp, text, own):
     assert triage.describes_own_recovery(triage.tokens_of(nlp(text.lower()))) == own

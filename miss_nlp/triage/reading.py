@@ -50,7 +50,10 @@ def asks_what_to_do_now(tokens: Sequence[Token], vocab: Optional[Vocabulary] = N
     # THAT NORMAL?" asks what is usual.
     told = set(lowers) & (vocab.others | _TELLING_RELATIVES) and set(lowers) & (
         _REPORTED | vocab.past_verbs)   # "my friend HAD 3 little scars after hers"
-    return not told
+    # "is it normal FOR PEOPLE to still have some pain after MISS?", "... IN GENERAL"
+    for_people = contains(lowers, [("normal", "for", who) for who in vocab.general_subjects]
+                          + [("in", "general")])
+    return not told and not for_people
 
 
 _TELLING_RELATIVES = {"brother", "sister", "coworker", "co-worker", "workmate", "boss"}
