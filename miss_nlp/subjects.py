@@ -140,6 +140,8 @@ _GENERAL = {"use", "take", "stop", "keep", "get", "make", "do", "have", "try", "
             "rubbish", "truth", "nonsense", "myth", "overkill", "preferable", "grateful",
             "like", "till", "twice", "big", "pass", "wants", "maybe", "apart", "honestly",
             "advise", "realistic", "idea", "feel", "look", "damage", "wait", "waiting",
+            # what the patient thinks of their own plan: "is that DAFT?"
+            "daft", "silly", "stupid", "dumb", "crazy", "mad",
             # doing something with the thing asked about: "should I BRING my CPAP machine",
             # "who FILLS OUT the forms"
             "bring", "carry", "fill", "fills", "handles", "write", "writes", "send", "sending",
@@ -158,7 +160,8 @@ def says_when_or_how(token) -> bool:
 _WHEN_WORDS = {"forever", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                "sunday", "january", "february", "march", "april", "june", "july", "august",
                "september", "october", "november", "december", "tomorrow", "tonight",
-               "yesterday", "weekend", "afterwards", "afterward", "beforehand"}
+               "yesterday", "weekend", "afterwards", "afterward", "beforehand", "morning",
+               "evening", "afternoon", "night", "overnight"}
 
 _MAX_BACK = 4
 # Going back from the unknown word stops at these: "can I | shower", "or | just numb".
