@@ -60,12 +60,14 @@ _NOT_PLACES = {"feet", "foot", "normal", "work", "job", "track", "form", "life",
                # places of work: back to work is a topic of the guide
                "tools", "site", "salon", "office", "desk", "shop", "shift", "shifts", "duty",
                "duties", "classroom", "ward", "rounds", "road", "farm", "van", "truck",
-               "lorry", "cab", "warehouse", "kitchen", "studio", "factory"}
+               "lorry", "cab", "warehouse", "kitchen", "studio", "factory",
+               # a job named by what it does: "back to TEACHING"
+               "teaching", "nursing", "coaching", "lecturing", "farming", "trucking"}
 _AS_BEFORE = {"normal", "normally", "routine", "properly", "fully", "independently"}
 _UNTIL = {"until", "till", "til", "before", "when"}
-_ENDS_A_PLACE = {"after", "before", "again", "and", "or", "following", "post", "when", "if",
+_ENDS_A_PLACE = {"after", "before", "again", "and", "or", "following", "post", "when", "if", "as",
                  "in", "on", "with", "for", "since", "until", "once", "so", "like", "such"}
-_ABLE_MODALS = {"can", "could", "may", "will"}
+_ABLE_MODALS = {"can", "could", "may"}
 _PEOPLE = {"i", "we", "he", "she", "you"}
 _ABLE_WORDS = {"allowed", "able", "ok", "okay", "safe", "fine"}
 _GO = {"go", "start", "get"}

@@ -607,6 +607,17 @@ def test_an_activity_asked_as_life_as_before_is_recovery(nlp, guide, text):
     assert message.get("intent")["name"] == "recovery_time"
 
 
+@pytest.mark.parametrize("text,topic", [
+    ("can i go back to my job as a truck driver?", "return_to_work"),
+    ("when can i go back to teaching?", "return_to_work"),
+    ("will i sleep at home the night of the surgery?", "hospital_stay"),
+])
+def test_a_job_or_what_will_happen_is_no_activity(nlp, guide, text, topic):
+    message = _classified(nlp, text, topic, 0.98)
+    _decide(message, guide, decline_support=0.1, activity_check=True)
+    assert message.get("intent")["name"] == topic
+
+
 def test_an_activity_the_guide_never_names_is_still_not_covered(nlp, guide):
     message = _classified(nlp, "how soon can i get back to sweeping?", "recovery_time", 0.98)
     _decide(message, guide, decline_support=0.1, activity_check=True)
