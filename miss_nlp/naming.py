@@ -66,19 +66,20 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
     things = [t for t in context if a_thing(t) and subjects.after_a_determiner(t)]
     if asked or things:
         add_subject(message, asked, context=context if asked else things)
-    elif the_questions_own_words(question, doc, guide):
-        # (not a subject the article covers: "how long is the RECOVERY after my op")
-        add_subject(message, the_questions_own_words(question, doc, guide), context=[])
+    elif the_questions_own_words(question, guide=guide):
+        # (not a subject the article covers: "how long is the RECOVERY after my op"; not
+        # the story's words: "I still can't POO properly, what can I take?")
+        add_subject(message, the_questions_own_words(question, guide=guide), context=[])
 
 
-def the_questions_own_words(question: Sequence, doc,
+def the_questions_own_words(question: Sequence, doc=None,
                             guide: Optional["coverage.Guide"] = None) -> List:
     """When every word of a question is one the guide knows ("will the SCREWS ever come
     out?", "when can I go SWIMMING again?"), its content words that say what it is
     about: not the operation's names, nor words of asking, of when or how, or of doing.
-    A question of no such word ("SWIMMING after a discectomy, when?") is asked about
-    what the message says before it. With the ``guide``, no word of a subject the
-    article covers."""
+    With the ``doc``, a question of no such word ("SWIMMING after a discectomy, when?")
+    is asked about what the message says before it. With the ``guide``, no word of a
+    subject the article covers."""
     def own(tokens):
         return [t for t in coverage.content(tokens)
                 if not coverage.forms(t) & (coverage.DOMAIN_WORDS | coverage.FRAME_WORDS
@@ -88,7 +89,8 @@ def the_questions_own_words(question: Sequence, doc,
                 and not subjects.general_word(t)
                 and t.lower_ not in triage.vocabulary().general_subjects
                 and not (guide is not None and guide.names_a_subject([t]))]
-    return own(question) or (own(list(doc)) if not coverage.content(question) else [])
+    return own(question) or (own(list(doc)) if doc is not None and not coverage.content(question)
+                             else [])
 
 
 def name_the_subject_of_a_general_recovery_question(message: Message, doc,

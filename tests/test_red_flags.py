@@ -154,6 +154,8 @@ def test_the_crisis_line_is_never_lost_to_a_second_red_flag(acute, text):
     ("In the event that I got a fever some days after the operation, who should I ring?",
      "fever"),
     ("What temperature counts as a fever after the op? When do I call?", "fever"),
+    ("what would an infected incision look like?", "wound"),
+    ("how do I tell normal pain from the kind that means an emergency?", None),
 ])
 def test_red_flag_words_in_a_question_are_not_an_emergency(findings, text, kind):
     found = findings(text)

@@ -49,7 +49,9 @@ class Sentences:
                             if w in vocab.modals
                             and (nxt in vocab.persons or nxt in vocab.treatments
                                  or (nxt in _DETERMINERS and after in vocab.treatments)
-                                 or (i == 0 and w in _FUTURE and nxt not in vocab.negations))),
+                                 or (i == 0 and w in _FUTURE and nxt not in vocab.negations)
+                                 # "what WOULD AN infected incision look like?"
+                                 or (i == 1 and sentence[0] in _WH_WORDS and nxt in _DETERMINERS))),
                            last + 1)
         position = sentence.index(opening) if opening else 0
         subject = sentence[position + 1] if position + 1 < len(sentence) else ""
