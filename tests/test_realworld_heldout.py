@@ -29,7 +29,7 @@ def share(pair):
 # Measured on the final model of round 12 (file 13: of round 13; files 14 to 17: of round
 # 15; files 16, 18 and 19: of round 16; files 20 and 21: of round 17; file 16's "not
 # covered" and files 22 and 23: of round 18; files 24 and 25: of round 19; files 26 and
-# 27: of round 20), less about two messages' worth.
+# 27: of round 20; files 28, 30 and 31: of round 22), less about two messages' worth.
 FLOORS = {
     # measured: 93.1% (175/188), 86.7% (39/45), 88.0% (44/50), 90.9% (30/33)
     "realworld_heldout.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
@@ -142,16 +142,20 @@ FLOORS = {
     # measured: 91.3% (168/184), 90.0% (45/50), 96.2% (77/80), 89.5% (34/38)
     "realworld_heldout_26.yml": {"one topic": 0.9, "several topics: all answered": 0.86,
                                 "not covered: declined": 0.93, "out of scope: declined": 0.84},
-    # written blind at the start of round 21, scored on round 20's final model (88.5 /
-    # 76.5 / 93.8 / 94.7%) and twice on round 21's (after the new training questions, and
-    # on the final model);
-    # measured: 89.6% (172/192), 76.5% (39/51), 93.8% (76/81), 94.7% (36/38)
-    "realworld_heldout_28.yml": {"one topic": 0.88, "several topics: all answered": 0.72,
-                                "not covered: declined": 0.91, "out of scope: declined": 0.89},
-    # written blind at the start of round 22, scored on round 21's final model (for now);
-    # measured: 89.9% (160/178), 82.0% (41/50), 96.2% (76/79), 97.1% (34/35)
-    "realworld_heldout_30.yml": {"one topic": 0.88, "several topics: all answered": 0.78,
-                                "not covered: declined": 0.93, "out of scope: declined": 0.91},
+    # written blind at the start of round 21 and held out then; a development file since
+    # round 22 (10 near copies of held-out messages removed);
+    # measured: 92.0% (172/187), 76.5% (39/51), 94.9% (75/79), 94.3% (33/35)
+    "realworld_heldout_28.yml": {"one topic": 0.91, "several topics: all answered": 0.72,
+                                "not covered: declined": 0.92, "out of scope: declined": 0.88},
+    # written blind at the start of round 22, scored on round 21's final model (89.9 /
+    # 82.0 / 96.2 / 97.1%) and twice on round 22's;
+    # measured: 90.4% (161/178), 82.0% (41/50), 94.9% (75/79), 97.1% (34/35)
+    "realworld_heldout_30.yml": {"one topic": 0.89, "several topics: all answered": 0.78,
+                                "not covered: declined": 0.92, "out of scope: declined": 0.91},
+    # written blind in round 22 as a development file leaning to several topics;
+    # measured: 92.5% (136/147), 95.7% (67/70), 94.7% (72/76), 97.3% (36/37)
+    "realworld_heldout_31.yml": {"one topic": 0.91, "several topics: all answered": 0.92,
+                                "not covered: declined": 0.92, "out of scope: declined": 0.91},
     # written blind in round 20 as a development file to file 26's brief;
     # measured: 94.5% (155/164), 93.9% (46/49), 97.2% (70/72), 96.6% (28/29)
     "realworld_heldout_27.yml": {"one topic": 0.93, "several topics: all answered": 0.89,
@@ -203,10 +207,11 @@ def test_several_topics_are_answered_far_more_often_than_by_the_baseline(results
 # assistant declines more on files 5, 20 and 22 (60 / 61 of 72, 76 / 78 of 82, 76 / 79
 # of 82); the baseline as many or more on files 12, 16, 21 and 23 (79 / 79 of 84,
 # 76 / 74 of 80, 79 / 78 of 80, 71 / 70 of 76) and on development file 29, written this
-# round (70 / 69 of 74).
-BASELINE_DECLINES_MORE = {"realworld_heldout_12.yml", "realworld_heldout_16.yml",
-                          "realworld_heldout_21.yml", "realworld_heldout_23.yml",
-                          "realworld_heldout_29.yml"}
+# round (70 / 69 of 74). At the end of round 22 (more training questions the guide does
+# not cover, and a typo no longer read for a common word) the assistant declines more on
+# files 12, 21 and 29 (77 / 79 of 84, 77 / 78 of 80, 71 / 72 of 74); the baseline as many
+# on file 16 (75 / 75 of 80) and more on file 23 (71 / 70 of 76).
+BASELINE_DECLINES_MORE = {"realworld_heldout_16.yml", "realworld_heldout_23.yml"}
 
 
 @pytest.mark.parametrize("name", [
