@@ -210,8 +210,7 @@ def _opening(span) -> str:
 
 def _has_content(span) -> bool:
     return any(t.is_alpha and not t.is_stop and len(t) > 2 and t.lower_ not in _FILLERS
-               for t in span) and not (
-        _only_asks_to_be_told(span))
+               for t in span) and not _only_asks_to_be_told(span)
 
 
 # "COULD YOU PLEASE EXPLAIN, step by step, how ...": a request to be told, whose

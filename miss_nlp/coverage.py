@@ -158,7 +158,7 @@ def is_a_common_word(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _english_counts() -> Dict[str, int]:
-    return dict(SpellChecker(language="en").word_frequency.dictionary)
+    return SpellChecker(language="en").word_frequency.dictionary
 
 
 def about_spine_surgery(tokens: Iterable) -> bool:

@@ -157,9 +157,10 @@ def decide(message: Message, guide: "coverage.Guide", not_topics: set, *,
             return
         if unknown or story:
             naming.add_subject(message, unknown, context=story, question=question, guide=guide)
-        elif naming.the_questions_own_words(question, doc):
-            naming.add_subject(message, naming.the_questions_own_words(question, doc),
-                               context=[])
+            return
+        own_words = naming.the_questions_own_words(question, doc)
+        if own_words:
+            naming.add_subject(message, own_words, context=[])
         return
     unsure = confidence < unsure_topic_threshold
     # Declined whatever happens here: out of scope, or small talk too unsure to stand.

@@ -64,12 +64,12 @@ def name_the_subject_of_a_recovery_question(message: Message, doc, guide: "cover
     # "we have a HOT TUB, when is it ok to use it?": the thing is in the story, named
     # with "a", "my", "the" ... (not "I still can't POO properly": a report).
     things = [t for t in context if a_thing(t) and subjects.after_a_determiner(t)]
-    if asked or things:
-        add_subject(message, asked, context=context if asked else things)
-    elif the_questions_own_words(question, guide=guide):
-        # (not a subject the article covers: "how long is the RECOVERY after my op"; not
-        # the story's words: "I still can't POO properly, what can I take?")
-        add_subject(message, the_questions_own_words(question, guide=guide), context=[])
+    # Else the question's own words (not a subject the article covers: "how long is the
+    # RECOVERY after my op"; not the story's words: "I still can't POO properly, what can
+    # I take?").
+    own_words = [] if asked or things else the_questions_own_words(question, guide=guide)
+    if asked or things or own_words:
+        add_subject(message, asked or own_words, context=context if asked else things)
 
 
 def the_questions_own_words(question: Sequence, doc=None,
