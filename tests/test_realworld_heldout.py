@@ -1,11 +1,12 @@
-"""Real-world-style questions, as served, on the thirty-one real-world files (README, "How
-well it understands"): written blind to the training data; files 1, 3, 5, 7 and 30 never
+"""Real-world-style questions, as served, on the thirty-two real-world files (README, "How
+well it understands"): written blind to the training data; files 1, 3, 5, 7 and 32 never
 tuned on, the others used for development (file 2 since round 5, file 4 since round 7,
 file 6 since round 8, file 8 since round 9, file 9 since round 10, file 10 since round
 11, file 11 since round 12, file 12 since round 13, file 13 since round 14, file 14 since
 round 15, file 16 since round 16, file 18 since round 17, file 20 since round 18, file
 22 since round 19, file 24 since round 20, file 26 since round 21, file 28 since round
-22; files 15, 17, 19, 21, 23, 25, 27, 29 and 31 were written as development files).
+22, file 30 since round 23; files 15, 17, 19, 21, 23, 25, 27, 29 and 31 were written as
+development files).
 
 The floors catch a regression from what was measured on the final model; they are not
 the issue's targets, which are not reached (README says by how much).
@@ -147,11 +148,15 @@ FLOORS = {
     # measured: 92.0% (172/187), 76.5% (39/51), 94.9% (75/79), 94.3% (33/35)
     "realworld_heldout_28.yml": {"one topic": 0.91, "several topics: all answered": 0.72,
                                 "not covered: declined": 0.92, "out of scope: declined": 0.88},
-    # written blind at the start of round 22, scored on round 21's final model (89.9 /
-    # 82.0 / 96.2 / 97.1%) and twice on round 22's;
-    # measured: 90.4% (161/178), 82.0% (41/50), 94.9% (75/79), 97.1% (34/35)
+    # written blind at the start of round 22 and held out then; a development file since
+    # round 23 (8 near copies of held-out messages removed);
+    # measured (342 messages): 90.4% (161/178), 82.0% (41/50), 94.9% (75/79), 97.1% (34/35)
     "realworld_heldout_30.yml": {"one topic": 0.89, "several topics: all answered": 0.78,
                                 "not covered: declined": 0.92, "out of scope: declined": 0.91},
+    # written blind at the start of round 23, scored on round 22's final model (for now);
+    # measured: 93.5% (159/170), 86.5% (45/52), 92.5% (74/80), 94.1% (32/34)
+    "realworld_heldout_32.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
+                                "not covered: declined": 0.90, "out of scope: declined": 0.88},
     # written blind in round 22 as a development file leaning to several topics;
     # measured: 92.5% (136/147), 95.7% (67/70), 94.7% (72/76), 97.3% (36/37)
     "realworld_heldout_31.yml": {"one topic": 0.91, "several topics: all answered": 0.92,

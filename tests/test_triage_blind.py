@@ -19,8 +19,9 @@ tuning 32, once batch 29, in round 20; tuning 33, batch 33, written blind in rou
 a development set; tuning 34, once batch 32, in round 21; tunings 35 and 36, batches 36
 and 37, written blind in round 21 as development sets, 37 leaning to recoveries; tuning
 37, once batch 35, in round 22; tuning 38, batch 39, written blind in round 22 as a
-development set) and train the triage model, so they must stay at their targets. The
-untouched set and batches 10 and 38 were never looked at;
+development set; tuning 39, once batch 38, in round 23; tuning 40, batch 41, written
+blind in round 23 as a development set) and train the triage model, so they must stay at
+their targets. The untouched set and batches 10 and 40 were never looked at;
 their figures are printed (README, "Triage"), and the floors below only catch a
 regression from what was measured, they are not targets.
 """
@@ -76,9 +77,8 @@ FLOORS = {
     # measured: 100% (158/158), 100% (72/72), 95.5% (85/89), 99.4% (174/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.93,
                  "ordinary_answered": 0.97},
-    # written blind at the start of round 22, scored on round 21's final model (96.2 /
-    # 96.3 / 95.6 / 97.9%) and twice on round 22's;
-    # measured: 97.1% (203/209), 96.3% (79/82), 95.6% (86/90), 97.9% (137/140)
-    "batch 38": {"acute": 0.96, "crisis_line": 0.93, "after_surgery": 0.93,
+    # written blind at the start of round 23, scored on round 22's final model (for now);
+    # measured: 95.7% (223/233), 93.4% (85/91), 97.0% (97/100), 97.8% (133/136)
+    "batch 40": {"acute": 0.94, "crisis_line": 0.91, "after_surgery": 0.95,
                  "ordinary_answered": 0.96},
 }
