@@ -4,7 +4,7 @@ import pytest
 
 from miss_config.paths import TRIAGE_PHRASINGS_DIR
 from miss_nlp.triage import model as triage_model
-from miss_nlp.triage.model import ACUTE, AFTER_SURGERY, ORDINARY, decision
+from miss_nlp.triage.model import ACUTE, AFTER_SURGERY, CRISIS, ORDINARY, decision
 
 THRESHOLDS = dict(acute_threshold=0.65, after_surgery_threshold=0.7, ordinary_threshold=0.7)
 
@@ -58,11 +58,37 @@ def test_nlu_examples_become_the_three_classes_and_greetings_are_ordinary():
                      ("thanks", ORDINARY)]
 
 
-def test_every_tuning_phrasing_trains_the_model_under_its_section():
+def test_every_tuning_phrasing_trains_the_model_under_its_section_and_crises_apart():
     pairs = triage_model.phrasings(TRIAGE_PHRASINGS_DIR)
     classes = {label for _, label in pairs}
-    assert classes == {ACUTE, AFTER_SURGERY, ORDINARY}
+    assert classes == {ACUTE, CRISIS, AFTER_SURGERY, ORDINARY}
     assert len(pairs) > 2500
+
+
+def test_a_crisis_is_learned_apart_and_read_back_as_an_emergency(tmp_path):
+    (tmp_path / "tuning_1.yml").write_text(
+        "acute:\n"
+        "  - text: i have a fever of 39\n    kinds: [fever]\n"
+        "  - text: no point going on\n    kinds: [crisis, severe_pain]\n"
+        "ordinary:\n  - text: how much does it cost\n    topic: cost\n", "utf-8")
+    pairs = triage_model.phrasings(tmp_path)
+    assert pairs == [("i have a fever of 39", ACUTE), ("no point going on", CRISIS),
+                     ("how much does it cost", ORDINARY)]
+    model = triage_model.fit(pairs * 3)
+    p = triage_model.probabilities(model, "there is no point going on")
+    assert set(p) == {ACUTE, ORDINARY}
+    assert max(p, key=p.get) == ACUTE
+    assert abs(sum(p.values()) - 1.0) < 1e-9
+
+
+def test_crises_weigh_as_the_rest_of_the_acute_section_and_each_section_as_much_in_all():
+    labels = [ACUTE] * 10 + [CRISIS] * 10 + [AFTER_SURGERY] * 20 + [ORDINARY] * 60
+    weights = triage_model.class_weights(labels)
+    assert weights[CRISIS] == weights[ACUTE]
+    total = {section: sum(weights[label] for label in labels
+                          if label == section or (section == ACUTE and label == CRISIS))
+             for section in (ACUTE, AFTER_SURGERY, ORDINARY)}
+    assert len({round(weight, 9) for weight in total.values()}) == 1, total
 
 
 def test_a_long_message_is_read_by_its_opening_and_its_end():

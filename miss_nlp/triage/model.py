@@ -2,7 +2,10 @@
 
 A TF-IDF + logistic-regression model (miss_nlp/linear_intents.py) with three classes,
 *acute*, *after surgery* and *ordinary*, trained on the triage phrasings blind writers
-labelled that way (data/triage/tuning_*.yml, once the rules had been tuned on them), on
+labelled that way (an acute phrasing whose kinds include a crisis is learned as a fourth
+class, *crisis*, weighed as the acute section is, and read back as acute: thoughts of
+suicide share few words with a wound or a fever, and one class for both learned each
+less well; README, "Triage", has what it changed) (data/triage/tuning_*.yml, once the rules had been tuned on them), on
 phrasings written to train it (data/triage/training_*.yml), and on the NLU examples (``emergency``, ``after_surgery_concern``, and every topic as
 ordinary). The rules find what they can name; the model catches wordings no list holds
 ("one leg is way fatter than the other from the knee down"), a relative's account of
@@ -10,6 +13,7 @@ someone else's crisis, and the recovery questions the rules read as general ones
 How much it adds was measured by leaving out one tuning set at a time (README).
 """
 import hashlib
+from collections import Counter
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -19,6 +23,8 @@ ACUTE = "acute"
 AFTER_SURGERY = "after_surgery"
 ORDINARY = "ordinary"
 SECTIONS = (ACUTE, AFTER_SURGERY, ORDINARY)
+# Learned apart from the other acute phrasings, read back as ACUTE (probabilities).
+CRISIS = "crisis"
 INTENT_CLASSES = {"emergency": ACUTE, "after_surgery_concern": AFTER_SURGERY}
 # Greetings and thanks are ordinary (left out, "hi i have a question" read as an
 # emergency); the guard's payload for a long message is not a phrasing.
@@ -41,9 +47,14 @@ def phrasings_in(paths: Iterable[Path]) -> List[Tuple[str, str]]:
     pairs = []
     for path in paths:
         data = read_yaml(path) or {}
-        pairs += [(item["text"], section) for section in SECTIONS
+        pairs += [(item["text"], learned_as(section, item)) for section in SECTIONS
                   for item in data.get(section) or []]
     return pairs
+
+
+def learned_as(section: str, item: Dict) -> str:
+    """The class a phrasing trains: its section, or CRISIS for an acute crisis."""
+    return CRISIS if section == ACUTE and CRISIS in (item.get("kinds") or []) else section
 
 
 def from_intents(examples: Iterable[Tuple[str, str]]) -> List[Tuple[str, str]]:
@@ -72,14 +83,29 @@ def fit(pairs: Sequence[Tuple[str, str]], c: float = 4.0, seed: int = 42):
     from miss_nlp.linear_intents import LinearIntentModel
 
     views = [model_view(text) for text, _ in pairs]
-    return LinearIntentModel.fit(views, views, [label for _, label in pairs], c=c, seed=seed,
-                                 class_weight="balanced")
+    labels = [label for _, label in pairs]
+    return LinearIntentModel.fit(views, views, labels, c=c, seed=seed,
+                                 class_weight=class_weights(labels))
+
+
+def class_weights(labels: Sequence[str]) -> Dict[str, float]:
+    """Each section weighs as much as the others in all (scikit-learn's "balanced"), with
+    the crises weighed as the rest of the acute section: balanced as a class of its own,
+    the smaller crisis class weighed so much that "I'll be paying MYSELF" read as one."""
+    sections = Counter(ACUTE if label == CRISIS else label for label in labels)
+    weights = {label: len(labels) / (len(sections) * n) for label, n in sections.items()}
+    if CRISIS in labels:
+        weights[CRISIS] = weights[ACUTE]
+    return weights
 
 
 def probabilities(model, text: str) -> Dict[str, float]:
+    """ACUTE, AFTER_SURGERY and ORDINARY: a crisis counts as acute."""
     view = model_view(text)
     row = model.predict_proba([view], [view])[0]
-    return dict(zip(model.classes, (float(p) for p in row)))
+    p = dict(zip(model.classes, (float(p) for p in row)))
+    p[ACUTE] = p.get(ACUTE, 0.0) + p.pop(CRISIS, 0.0)
+    return p
 
 
 def decision(rules: Optional[str], p: Dict[str, float], acute_threshold: float,

@@ -27,7 +27,12 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
     clause_start = start
     while clause_start > max(first, start - 12) and lowers[clause_start - 1] not in CLAUSE_END:
         clause_start -= 1
-    if about["question"] and not even_in_questions:
+    # "if this op fails there's no point going on": a crisis told as a condition is a
+    # statement, though "if" can open a question.
+    conditional_statement = (any(k.statement_is_always_acute for k in specs)
+                             and lowers[first] in vocab.conditionals and not about["general"]
+                             and "?" not in lowers[first:about["last"] + 1])
+    if about["question"] and not even_in_questions and not conditional_statement:
         if not words & vocab.persons and not about["now_nearby"] and not now:
             return MENTIONED
         if words & vocab.help_verbs and words & vocab.treatments:
