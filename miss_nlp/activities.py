@@ -84,4 +84,6 @@ _NOT_ACTIVITIES = {"be", "feel", "expect", "tell", "see", "hope", "afford", "tru
                    # pain", "can I MANAGE with exercise instead"
                    "wake", "manage", "cope",
                    # working and living: "how soon could I LOG back on", "FUNCTION at home"
-                   "log", "function", "earn", "live"}
+                   "log", "function", "earn", "live",
+                   # what the surgeon does: "what problems can you FIX with it"
+                   "fix", "treat", "cure", "repair", "correct", "operate", "remove"}

@@ -148,7 +148,11 @@ _GENERAL = {"use", "take", "stop", "keep", "get", "make", "do", "have", "try", "
             "deal", "manage", "managing", "restart", "restarting", "arrange", "remove",
             "affect", "provide", "sort",
             # "my 6 year OLD", "ref CL-7781"
-            "old", "ref"}
+            "old", "ref",
+            # how it feels to ask: "explain it gently without FRIGHTENING her", "am I DREAMING?"
+            "frighten", "frightening", "scare", "scary", "upset", "upsetting", "worry",
+            "worrying", "dream", "dreaming", "reassure", "reassuring", "panic", "panicking",
+            "reluctant", "forgot", "forget", "fairy", "tale"}
 
 
 def says_when_or_how(token) -> bool:

@@ -86,6 +86,9 @@ LEXICON = {
     "knife": "surgery", "nonsurgical": "alternative", "injections": "alternative",
     "candidate": "candidates", "eligible": "candidates", "qualify": "candidates",
     "suitable": "candidates", "recommend": "candidates", "criteria": "candidates",
+    "suitability": "candidates", "eligibility": "candidates",
+    "convalescence": "recovery", "convalescing": "recovery", "riskier": "risks",
+    "bearable": "pain",
     "discomfort": "pain", "manageable": "pain",
     # The article's "return to normal activities", and its future and results.
     "routine": "activities", "routines": "activities", "activity": "activities",

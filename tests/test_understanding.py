@@ -598,6 +598,8 @@ def test_a_topic_part_that_itself_asks_something_uncovered_is_not_answered(nlp, 
     # a job
     ("can i go back to my job as a truck driver?", "return_to_work"),
     ("when can i go back to teaching?", "return_to_work"),
+    # what the surgeon does
+    ("what problems can you fix with endoscopic spine surgery?", "conditions_treated"),
 ])
 def test_what_is_no_activity_keeps_its_topic(nlp, guide, text, topic):
     message = _classified(nlp, text, topic, 0.98)
