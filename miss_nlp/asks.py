@@ -89,11 +89,27 @@ def is_question(span) -> bool:
         w in _SALUTATIONS and words[n + 1:n + 2] not in ([","], [":"]))), "")
     if opening in QUESTION_OPENERS:
         return True
+    if opening == "if" and words[-1] not in {".", "!"} and _asks_after_the_condition(words):
+        return True
     # A question word at the end: "and full recovery HOW LONG", "the price is WHAT".
     if {w for w in [w for w in words if w.isalpha()][-2:]} & _TRAILING_QUESTION:
         return True
     joined = " " + " ".join(words) + " "
     return any(f" {' '.join(phrase)} " in joined for phrase in ASKING)
+
+
+def _asks_after_the_condition(words: List[str]) -> bool:
+    """"If not, HOW LONG is the recovery", "and if I go ahead CAN I go home the same day":
+    a condition, then a question (in a sentence left open, as a last question is; "If I
+    had known how bad it was I'd have gone sooner." tells)."""
+    rest = words[words.index("if") + 1:]
+    return bool(set(rest) & _WH_WORDS) or any(
+        w in _AUXILIARIES and nxt in _SUBJECTS_AFTER for w, nxt in zip(rest, rest[1:]))
+
+
+_AUXILIARIES = {"can", "could", "will", "would", "should", "do", "does", "is", "are", "am"}
+_SUBJECTS_AFTER = {"i", "you", "he", "she", "it", "we", "they", "the", "my", "his", "her",
+                   "there", "that", "this"}
 
 
 def question_spans(doc) -> List:

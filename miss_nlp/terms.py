@@ -105,6 +105,7 @@ LEXICON = {
     "costly": "costs", "costing": "costs", "cuesta": "costs", "precio": "costs",
     "hospitalised": "hospital stay", "hospitalized": "hospital stay",
     "hospitalisation": "hospital stay", "hospitalization": "hospital stay",
+    "confinement": "hospital stay", "confined": "hospital stay",
     "openings": "incisions", "holes": "incisions", "performed": "technique",
     "agony": "pain", "agonising": "pain", "agonizing": "pain", "upsides": "advantages",
     "income": "work", "bounce": "recovery", "lakh": "costs",

@@ -65,6 +65,18 @@ def test_naming_only_the_operation_before_a_question_asks_nothing_of_its_own(nlp
         "scar size", "how long off work?"]
 
 
+@pytest.mark.parametrize("text,questions", [
+    ("Would I be better off with more physio? If not, how long is the recovery from the op",
+     ["Would I be better off with more physio?", "If not, how long is the recovery from the op"]),
+    ("Do I need surgery at all? And if I do go ahead can I go home the same day",
+     ["Do I need surgery at all?", "And if I do go ahead can I go home the same day"]),
+    # a condition told in a closed sentence is the story
+    ("If I had known how bad it was I would have gone sooner. What is MISS?", ["What is MISS?"]),
+])
+def test_a_last_question_after_a_condition_is_asked(nlp, text, questions):
+    assert [s.text for s in asks.question_spans(nlp(text))] == questions
+
+
 def test_a_one_sentence_message_is_its_own_question(nlp):
     doc = nlp("tell me about scars")
     assert [s.text for s in asks.question_spans(doc)] == ["tell me about scars"]
