@@ -16,7 +16,8 @@ QUESTION_OPENERS = {
 _FILLERS = {"so", "and", "but", "ok", "okay", "hi", "hello", "hey", "um", "also", "please",
             "well", "then", "now", "sorry", "just", "dear", "doctor", "doc", ",", "plus",
             # "LAST THING, whats the success rate like", "OH and the price?"
-            "last", "thing", "lastly", "finally", "oh", "btw", "ps", "anyway", "one", "more"}
+            "last", "thing", "lastly", "finally", "oh", "btw", "ps", "anyway", "one", "more",
+            "+", "&"}
 # "Doctor, is it safe?" greets the doctor; "Doctor HAS advised surgery." tells.
 _SALUTATIONS = {"doctor", "doc"}
 ASKING = [("i", "wonder"), ("wondering",), ("want", "to", "know"), ("like", "to", "know"),

@@ -70,6 +70,7 @@ def test_naming_only_the_operation_before_a_question_asks_nothing_of_its_own(nlp
      ["Would I be better off with more physio?", "If not, how long is the recovery from the op"]),
     ("Do I need surgery at all? And if I do go ahead can I go home the same day",
      ["Do I need surgery at all?", "And if I do go ahead can I go home the same day"]),
+    ("cost with blue cross? + is it day surgery", ["cost with blue cross?", "+ is it day surgery"]),
     # a condition told in a closed sentence is the story
     ("If I had known how bad it was I would have gone sooner. What is MISS?", ["What is MISS?"]),
 ])
