@@ -65,7 +65,7 @@ SCRIPT: List[Tuple[str, str, Optional[str]]] = [
     ("W3", "does smoking slow down healing after spine surgery", "smoking"),
     ("W3", "how much does it cost", None),
     ("W3", "I had my operation 5 days ago and my back is sore", None),
-    ("S1", "is it ok to take ibuprofen after the operation", "ibuprofen"),
+    ("S1", "can ibuprofen be taken after the operation", "ibuprofen"),
     ("S1", "do you do knee replacements", "knee"),
     ("S1", "I have chest pain and can't breathe", None),
     ("S1", "can I smoke after the operation", "smoking"),
