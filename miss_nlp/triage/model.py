@@ -2,14 +2,16 @@
 
 A TF-IDF + logistic-regression model (miss_nlp/linear_intents.py) with three classes,
 *acute*, *after surgery* and *ordinary*, trained on the triage phrasings blind writers
-labelled that way (an acute phrasing whose kinds include a crisis is learned as a fourth
-class, *crisis*, weighed as the acute section is, and read back as acute: thoughts of
-suicide share few words with a wound or a fever, and one class for both learned each
-less well; README, "Triage", has what it changed) (data/triage/tuning_*.yml, once the rules had been tuned on them), on
-phrasings written to train it (data/triage/training_*.yml), and on the NLU examples (``emergency``, ``after_surgery_concern``, and every topic as
-ordinary). The rules find what they can name; the model catches wordings no list holds
-("one leg is way fatter than the other from the knee down"), a relative's account of
-someone else's crisis, and the recovery questions the rules read as general ones.
+labelled that way (data/triage/tuning_*.yml, once the rules had been tuned on them), on
+phrasings written to train it (data/triage/training_*.yml), and on the NLU examples
+(``emergency``, ``after_surgery_concern``, and every topic as ordinary). An acute
+phrasing whose kinds include a crisis is learned as a fourth class, *crisis*, weighed as
+the rest of the acute section and read back as acute: thoughts of suicide share few
+words with a wound or a fever, and one class for both learned each less well (README,
+"Triage", round 23). The rules find what they can name; the model catches wordings no
+list holds ("one leg is way fatter than the other from the knee down"), a relative's
+account of someone else's crisis, and the recovery questions the rules read as general
+ones.
 How much it adds was measured by leaving out one tuning set at a time (README).
 """
 import hashlib
