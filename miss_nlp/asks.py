@@ -154,7 +154,10 @@ def asks(span) -> List:
         not_joining = (lower == "plus" and following in {"point", "points", "side", "sides"}) or (
             lower == "and" and token.i > 0 and doc[token.i - 1].lower_ == "in"
             and following == "out")
-        if (lower in JOINERS and not not_joining) or line_break or announced or (
+        # "success rate / risks / cost": a slash between spaces (not "and/or")
+        spaced_slash = (lower == "/" and bool(token.whitespace_) and token.i > 0
+                        and bool(doc[token.i - 1].whitespace_))
+        if (lower in JOINERS and not not_joining) or spaced_slash or line_break or announced or (
                 lower == "or" and following in _OR_BEFORE) or (
                 lower == "as" and token.i + 2 < span.end and following == "well"
                 and doc[token.i + 2].lower_ == "as"):

@@ -1,12 +1,12 @@
-"""Real-world-style questions, as served, on the thirty-two real-world files (README, "How
+"""Real-world-style questions, as served, on the thirty-three real-world files (README, "How
 well it understands"): written blind to the training data; files 1, 3, 5, 7 and 32 never
 tuned on, the others used for development (file 2 since round 5, file 4 since round 7,
 file 6 since round 8, file 8 since round 9, file 9 since round 10, file 10 since round
 11, file 11 since round 12, file 12 since round 13, file 13 since round 14, file 14 since
 round 15, file 16 since round 16, file 18 since round 17, file 20 since round 18, file
 22 since round 19, file 24 since round 20, file 26 since round 21, file 28 since round
-22, file 30 since round 23; files 15, 17, 19, 21, 23, 25, 27, 29 and 31 were written as
-development files).
+22, file 30 since round 23; files 15, 17, 19, 21, 23, 25, 27, 29, 31 and 33 were written
+as development files).
 
 The floors catch a regression from what was measured on the final model; they are not
 the issue's targets, which are not reached (README says by how much).

@@ -78,6 +78,14 @@ def test_a_last_question_after_a_condition_is_asked(nlp, text, questions):
     assert [s.text for s in asks.question_spans(nlp(text))] == questions
 
 
+@pytest.mark.parametrize("text,parts", [
+    ("success rate / risks / cost", ["success rate", "risks", "cost"]),
+    ("is it day surgery and/or overnight?", ["is it day surgery and/or overnight?"]),
+])
+def test_a_slash_between_spaces_joins_questions(nlp, text, parts):
+    assert [p.text for s in asks.question_spans(nlp(text)) for p in asked_parts(s)] == parts
+
+
 def test_a_one_sentence_message_is_its_own_question(nlp):
     doc = nlp("tell me about scars")
     assert [s.text for s in asks.question_spans(doc)] == ["tell me about scars"]
