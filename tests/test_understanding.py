@@ -83,7 +83,7 @@ def test_a_last_question_after_a_condition_is_asked(nlp, text, questions):
     ("is it day surgery and/or overnight?", ["is it day surgery and/or overnight?"]),
 ])
 def test_a_slash_between_spaces_joins_questions(nlp, text, parts):
-    assert [p.text for s in asks.question_spans(nlp(text)) for p in asked_parts(s)] == parts
+    assert [p.text for s in asks.question_spans(nlp(text)) for p in asks.asks(s)] == parts
 
 
 def test_a_one_sentence_message_is_its_own_question(nlp):
