@@ -52,7 +52,9 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
     # "I had a fever after the op that went away, but NOW I can't feel my legs": what the
     # clause says is happening now is not in the past, whatever came before it.
     now_in_its_clause = "now" in lowers[max(clause_start, start - 4):start]
-    if about["in_the_past"] and not words & vocab.back_today and not now_in_its_clause and not (
+    # "... in 1994 and NEVER walked properly AGAIN": "again" after "never" is no return.
+    back_today = words & vocab.back_today - ({"again"} if "never" in words else set())
+    if about["in_the_past"] and not back_today and not now_in_its_clause and not (
             about["only_long_standing"] and any(k.statement_is_always_acute for k in specs)):
         return MENTIONED   # (a crisis lasting "for months" is no less a crisis now)
     if about["general"] and about["risk_word_at"] < start and not even_in_questions:
