@@ -36,9 +36,9 @@ in round 20 as a development set of every length and kind; tuning 34 "batch 32",
 sets, 37 leaning to recoveries; tuning 37 "batch 35", in round 22; tuning 38 "batch 39",
 written blind in round 22 as a development set; tuning 39 "batch 38", in round 23; tunings
 40 and 41 "batch 41" and "batch 42", written blind in round 23 as development sets); the
-untouched part
-(written with the first tuning part), batch 10 (written blind at the start of round 8) and
-batch 40 (at the start of round 23) never were, and are reported on their own; their misses are not printed.
+untouched part (written with the first tuning part), batch 10 (written blind at the start
+of round 8) and batch 40 (at the start of round 23) never were, and are reported on their
+own; their misses are not printed.
 ``--parts`` scores only the parts named (e.g. only the tuning parts, while tuning).
 """
 import argparse
