@@ -27,9 +27,10 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
     clause_start = start
     while clause_start > max(first, start - 12) and lowers[clause_start - 1] not in CLAUSE_END:
         clause_start -= 1
+    always_acute = any(k.statement_is_always_acute for k in specs)
     # "if this op fails there's no point going on": a crisis told as a condition is a
     # statement, though "if" can open a question.
-    conditional_statement = (any(k.statement_is_always_acute for k in specs)
+    conditional_statement = (always_acute
                              and lowers[first] in vocab.conditionals and not about["general"]
                              and "?" not in lowers[first:about["last"] + 1])
     if about["question"] and not even_in_questions and not conditional_statement:
@@ -46,7 +47,7 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
         if not now and about["will_happen_at"] < start:
             return MENTIONED
     # "is flying a blood clot RISK?", "infection risks": a red flag named as a risk.
-    if (not even_in_questions and not any(k.statement_is_always_acute for k in specs)
+    if (not even_in_questions and not always_acute
             and lowers[end:end + 1] and lowers[end] in _RISK_AFTER):
         return MENTIONED
     # "I had a fever after the op that went away, but NOW I can't feel my legs": what the
@@ -55,7 +56,7 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
     # "... in 1994 and NEVER walked properly AGAIN": "again" after "never" is no return.
     back_today = words & vocab.back_today - ({"again"} if "never" in words else set())
     if about["in_the_past"] and not back_today and not now_in_its_clause and not (
-            about["only_long_standing"] and any(k.statement_is_always_acute for k in specs)):
+            about["only_long_standing"] and always_acute):
         return MENTIONED   # (a crisis lasting "for months" is no less a crisis now)
     if about["general"] and about["risk_word_at"] < start and not even_in_questions:
         return MENTIONED  # "people with chronic pain are more likely to think about suicide"
@@ -63,7 +64,7 @@ def tier_of(lowers: Sequence[str], start: int, end: int, vocab: Vocabulary,
         return MENTIONED
     if not now and not even_in_questions and _people_can(lowers, clause_start, start, end, vocab):
         return MENTIONED
-    if any(k.statement_is_always_acute for k in specs) or even_in_questions:
+    if always_acute or even_in_questions:
         return MENTIONED if _negated(lowers, members, clause_start, vocab, reach=2,
                                      allowed_between=vocab.intent_words) else ACUTE
     if _negated(lowers, members, clause_start, vocab):
