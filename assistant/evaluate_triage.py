@@ -35,9 +35,11 @@ in round 20 as a development set of every length and kind; tuning 34 "batch 32",
 21; tunings 35 and 36 "batch 36" and "batch 37", written blind in round 21 as development
 sets, 37 leaning to recoveries; tuning 37 "batch 35", in round 22; tuning 38 "batch 39",
 written blind in round 22 as a development set; tuning 39 "batch 38", in round 23; tunings
-40 and 41 "batch 41" and "batch 42", written blind in round 23 as development sets); the
-untouched part (written with the first tuning part), batch 10 (written blind at the start
-of round 8) and batch 40 (at the start of round 23) never were, and are reported on their
+40 and 41 "batch 41" and "batch 42", written blind in round 23 as development sets; tuning
+42 "batch 40", in round 24; tuning 43 "batch 44", written blind in round 24 as a
+development set); the untouched part (written with the first tuning part),
+batch 10 (written blind at the start of round 8) and batch 43 (at the start of round 24)
+never were, and are reported on their
 own; their misses are not printed.
 ``--parts`` scores only the parts named (e.g. only the tuning parts, while tuning).
 """
@@ -57,11 +59,11 @@ NLU = PROJECT_ROOT / "tests" / "nlu"
 # Tuned on: the rules were improved on their misses and the triage model is trained on
 # them (miss_nlp/triage/model.py), so they are regression sets now.
 TUNING = {f"tuning {n}": TRIAGE_PHRASINGS_DIR / f"tuning_{n}.yml"
-          for n in range(1, 42)}
+          for n in range(1, 44)}
 # Never looked at while tuning: the honest figures.
 UNTOUCHED = {"untouched": NLU / "triage_blind_untouched.yml",
              "batch 10": NLU / "triage_blind_batch_10.yml",
-             "batch 40": NLU / "triage_blind_batch_40.yml"}
+             "batch 43": NLU / "triage_blind_batch_43.yml"}
 PARTS = {**TUNING, **UNTOUCHED}
 EMERGENCY = "utter_emergency"
 AFTER_SURGERY = "utter_after_surgery"

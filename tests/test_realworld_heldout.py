@@ -1,12 +1,12 @@
-"""Real-world-style questions, as served, on the thirty-three real-world files (README, "How
-well it understands"): written blind to the training data; files 1, 3, 5, 7 and 32 never
+"""Real-world-style questions, as served, on the thirty-five real-world files (README, "How
+well it understands"): written blind to the training data; files 1, 3, 5, 7 and 34 never
 tuned on, the others used for development (file 2 since round 5, file 4 since round 7,
 file 6 since round 8, file 8 since round 9, file 9 since round 10, file 10 since round
 11, file 11 since round 12, file 12 since round 13, file 13 since round 14, file 14 since
 round 15, file 16 since round 16, file 18 since round 17, file 20 since round 18, file
 22 since round 19, file 24 since round 20, file 26 since round 21, file 28 since round
-22, file 30 since round 23; files 15, 17, 19, 21, 23, 25, 27, 29, 31 and 33 were written
-as development files).
+22, file 30 since round 23, file 32 since round 24; files 15, 17, 19, 21, 23, 25, 27, 29,
+31, 33 and 35 were written as development files).
 
 The floors catch a regression from what was measured on the final model; they are not
 the issue's targets, which are not reached (README says by how much).
@@ -154,11 +154,19 @@ FLOORS = {
     # measured (342 messages): 90.4% (161/178), 82.0% (41/50), 94.9% (75/79), 97.1% (34/35)
     "realworld_heldout_30.yml": {"one topic": 0.89, "several topics: all answered": 0.78,
                                 "not covered: declined": 0.92, "out of scope: declined": 0.91},
-    # written blind at the start of round 23, scored on round 22's final model (93.5 /
-    # 86.5 / 92.5 / 94.1%) and on round 23's;
-    # measured: 94.1% (160/170), 86.5% (45/52), 93.8% (75/80), 94.1% (32/34)
+    # written blind at the start of round 23 and held out then; a development file since
+    # round 24 (12 near copies of held-out messages removed);
+    # measured (324 messages): 93.9% (155/165), 86.3% (44/51), 94.7% (71/75), 93.9% (31/33)
     "realworld_heldout_32.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
-                                "not covered: declined": 0.91, "out of scope: declined": 0.88},
+                                "not covered: declined": 0.92, "out of scope: declined": 0.88},
+    # written blind at the start of round 24, scored on round 23's final model (for now);
+    # measured: 95.4% (165/173), 73.2% (41/56), 93.8% (76/81), 97.1% (33/34)
+    "realworld_heldout_34.yml": {"one topic": 0.94, "several topics: all answered": 0.69,
+                                "not covered: declined": 0.91, "out of scope: declined": 0.91},
+    # written blind in round 24 as a development file leaning to several topics;
+    # measured: 90.9% (90/99), 86.9% (93/107), 91.3% (63/69), 100% (21/21)
+    "realworld_heldout_35.yml": {"one topic": 0.88, "several topics: all answered": 0.84,
+                                "not covered: declined": 0.88, "out of scope: declined": 0.9},
     # written blind in round 23 as a development file leaning to several topics joined in
     # every way; measured: 94.9% (111/117), 94.6% (87/92), 98.3% (57/58), 100% (23/23)
     "realworld_heldout_33.yml": {"one topic": 0.93, "several topics: all answered": 0.92,

@@ -20,8 +20,9 @@ a development set; tuning 34, once batch 32, in round 21; tunings 35 and 36, bat
 and 37, written blind in round 21 as development sets, 37 leaning to recoveries; tuning
 37, once batch 35, in round 22; tuning 38, batch 39, written blind in round 22 as a
 development set; tuning 39, once batch 38, in round 23; tunings 40 and 41, batches 41
-and 42, written blind in round 23 as development sets) and train the triage model, so they must stay at
-their targets. The untouched set and batches 10 and 40 were never looked at;
+and 42, written blind in round 23 as development sets; tuning 42, once batch 40, in round
+24; tuning 43, batch 44, written blind in round 24 as a development set) and train the triage model, so they must stay at their targets. The untouched set and
+batches 10 and 43 were never looked at;
 their figures are printed (README, "Triage"), and the floors below only catch a
 regression from what was measured, they are not targets.
 """
@@ -77,9 +78,8 @@ FLOORS = {
     # measured: 100% (158/158), 100% (72/72), 95.5% (85/89), 99.4% (174/175)
     "batch 10": {"acute": 0.98, "crisis_line": 0.97, "after_surgery": 0.93,
                  "ordinary_answered": 0.97},
-    # written blind at the start of round 23, scored on round 22's final model (95.7 /
-    # 93.4 / 97.0 / 97.8%) and three times in round 23 (README says when);
-    # measured: 96.6% (225/233), 95.6% (87/91), 97.0% (97/100), 97.8% (133/136)
-    "batch 40": {"acute": 0.95, "crisis_line": 0.93, "after_surgery": 0.95,
-                 "ordinary_answered": 0.96},
+    # written blind at the start of round 24, scored on round 23's final model (for now);
+    # measured: 98.7% (225/228), 97.8% (89/91), 94.0% (94/100), 99.2% (131/132)
+    "batch 43": {"acute": 0.97, "crisis_line": 0.95, "after_surgery": 0.92,
+                 "ordinary_answered": 0.97},
 }
