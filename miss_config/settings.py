@@ -174,7 +174,7 @@ class Settings:
     rate_window_seconds: int = setting("MISS_RATE_WINDOW_SECONDS", 60, "the rate limits' window",
                                        _whole(1))
     max_message_chars: int = setting(
-        "MISS_MAX_MESSAGE_CHARS", 1000, "longer messages are read whole for red flags first; "
+        "MISS_MAX_MESSAGE_CHARS", 1600, "longer messages are read whole for red flags first; "
         "without one, the patient is asked to shorten them", _whole(1))
     sanic_workers: int = setting(
         "SANIC_WORKERS", 1, "Rasa server processes answering at once, one per core; more "

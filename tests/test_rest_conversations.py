@@ -328,3 +328,14 @@ def test_the_question_at_the_end_of_a_story_decides_the_answer(chat):
              "He mentioned keyhole surgery. How long would I be in hospital?")
     replies = chat.say(story)
     assert replies[0]["text"] == rendered("utter_hospital_stay")[0]
+
+
+def test_a_story_as_long_as_a_long_sms_still_gets_its_answer(chat):
+    # An SMS reaches 1,600 characters; "please shorten it" would fail the patients who
+    # write the most.
+    story = ("My father is 71. He has had pain down his left leg for two years, tried physio, "
+             "tablets and two injections, and now walks with a stick. ") * 9 + (
+             "His surgeon mentioned keyhole surgery. How long would he be in hospital?")
+    assert 1000 < len(story) <= 1600
+    replies = chat.say(story)
+    assert replies[0]["text"] == rendered("utter_hospital_stay")[0]
