@@ -54,6 +54,10 @@ STILL_ALARMED = {
     # toilet without help for weeks" six years ago, two sentences after "six years ago".
     "my friend's husband had a nerve damaged",
     "My brother had open back surgery six years ago",
+    # Round 24 (tuning 42): a cauda equina scare "in 2019" told with "I SUDDENLY couldn't
+    # feel my saddle area", and "suddenly" says a symptom is back today more often than it
+    # tells how an old one began.
+    "Hi there. I'm 46 and have been offered a minimally invasive microdiscectomy",
 }
 MUST_ALERT = [(kind, text) for kind, texts in PHRASINGS["must_alert"].items() for text in texts]
 VOCAB = triage.vocabulary()
@@ -216,6 +220,7 @@ def test_questions_about_the_future_are_not_a_recovery_report(nlp, text):
      "normal?", False),
     ("a colleague says he was groggy for hours after his anaesthetic. is that normal?", False),
     ("my friend had 3 little scars after hers, is that normal", False),
+    ("my neighbour had the keyhole op and was home the same day. is that normal??", False),
     ("is it normal for people to still have some pain after MISS?", False),
     ("is it normal in general to still have some back pain after MISS?", False),
 ])
