@@ -30,7 +30,8 @@ def describes_own_recovery(tokens: Sequence[Token], vocab: Optional[Vocabulary] 
         return False
     if set(lowers) & vocab.future_words and not set(lowers) & vocab.report_words:
         return False
-    return _names_own_past_surgery(text, vocab) or _says_surgery_happened(text, vocab)
+    return (_names_own_past_surgery(text, vocab) or _says_surgery_happened(text, vocab)) and (
+        not _tells_of_another(lowers, vocab))
 
 
 def asks_what_to_do_now(tokens: Sequence[Token], vocab: Optional[Vocabulary] = None) -> bool:
@@ -42,18 +43,25 @@ def asks_what_to_do_now(tokens: Sequence[Token], vocab: Optional[Vocabulary] = N
             and not contains(lowers, vocab.operation_ahead)):
         return False
     text = " " + " ".join(lowers) + " "
-    if (_time_since_surgery(text, vocab) is not None or _names_own_past_surgery(text, vocab)
-            or _says_surgery_happened(text, vocab)):
+    if _time_since_surgery(text, vocab) is not None:
         return True
-    # Nothing says the writer (or someone they care for) has had an operation, and a
-    # friend's or a brother's is told: "my brother SAYS he barely needed painkillers, IS
-    # THAT NORMAL?" asks what is usual.
-    told = set(lowers) & (vocab.others | _TELLING_RELATIVES) and set(lowers) & (
-        _REPORTED | vocab.past_verbs)   # "my friend HAD 3 little scars after hers"
+    # A friend's or a sister's operation told, and nothing says how long ago: "my brother
+    # SAYS he barely needed painkillers, IS THAT NORMAL?", "my neighbour HAD the keyhole op
+    # and was home the same day. is that normal??" ask what is usual.
+    told = _tells_of_another(lowers, vocab)
+    if not told and (_names_own_past_surgery(text, vocab) or _says_surgery_happened(text, vocab)):
+        return True
     # "is it normal FOR PEOPLE to still have some pain after MISS?", "... IN GENERAL"
     for_people = contains(lowers, [("normal", "for", who) for who in vocab.general_subjects]
                           + [("in", "general")])
     return not told and not for_people
+
+
+def _tells_of_another(lowers: Sequence[str], vocab: Vocabulary) -> bool:
+    """A friend's, a neighbour's or a sister's story: "my friend HAD 3 little scars after
+    hers", "my brother SAYS he barely needed painkillers"."""
+    return bool(set(lowers) & (vocab.others | _TELLING_RELATIVES)
+                and set(lowers) & (_REPORTED | vocab.past_verbs))
 
 
 _TELLING_RELATIVES = {"brother", "sister", "coworker", "co-worker", "workmate", "boss"}
