@@ -30,8 +30,8 @@ def share(pair):
 # Measured on the final model of round 12 (file 13: of round 13; files 14 to 17: of round
 # 15; files 16, 18 and 19: of round 16; files 20 and 21: of round 17; file 16's "not
 # covered" and files 22 and 23: of round 18; files 24 and 25: of round 19; files 26 and
-# 27: of round 20; files 28, 30 and 31: of round 22; files 32 and 33: of round 23), less
-# about two messages' worth.
+# 27: of round 20; files 28, 30 and 31: of round 22; file 33: of round 23; files 32, 34 and
+# 35: of round 24), less about two messages' worth.
 FLOORS = {
     # measured: 93.1% (175/188), 86.7% (39/45), 88.0% (44/50), 90.9% (30/33)
     "realworld_heldout.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
@@ -156,16 +156,17 @@ FLOORS = {
                                 "not covered: declined": 0.92, "out of scope: declined": 0.91},
     # written blind at the start of round 23 and held out then; a development file since
     # round 24 (12 near copies of held-out messages removed);
-    # measured (324 messages): 93.9% (155/165), 86.3% (44/51), 94.7% (71/75), 93.9% (31/33)
-    "realworld_heldout_32.yml": {"one topic": 0.92, "several topics: all answered": 0.82,
-                                "not covered: declined": 0.92, "out of scope: declined": 0.88},
-    # written blind at the start of round 24, scored on round 23's final model (for now);
-    # measured: 95.4% (165/173), 73.2% (41/56), 93.8% (76/81), 97.1% (33/34)
+    # measured (324 messages): 95.8% (158/165), 88.2% (45/51), 94.7% (71/75), 93.9% (31/33)
+    "realworld_heldout_32.yml": {"one topic": 0.94, "several topics: all answered": 0.84,
+                                "not covered: declined": 0.92, "out of scope: declined": 0.87},
+    # written blind at the start of round 24, scored on round 23's final model (95.4 /
+    # 73.2 / 93.8 / 97.1%) and on round 24's;
+    # measured: 95.4% (165/173), 73.2% (41/56), 92.6% (75/81), 97.1% (33/34)
     "realworld_heldout_34.yml": {"one topic": 0.94, "several topics: all answered": 0.69,
-                                "not covered: declined": 0.91, "out of scope: declined": 0.91},
+                                "not covered: declined": 0.9, "out of scope: declined": 0.91},
     # written blind in round 24 as a development file leaning to several topics;
-    # measured: 90.9% (90/99), 86.9% (93/107), 91.3% (63/69), 100% (21/21)
-    "realworld_heldout_35.yml": {"one topic": 0.88, "several topics: all answered": 0.84,
+    # measured: 91.9% (91/99), 89.7% (96/107), 91.3% (63/69), 100% (21/21)
+    "realworld_heldout_35.yml": {"one topic": 0.89, "several topics: all answered": 0.87,
                                 "not covered: declined": 0.88, "out of scope: declined": 0.9},
     # written blind in round 23 as a development file leaning to several topics joined in
     # every way; measured: 94.9% (111/117), 94.6% (87/92), 98.3% (57/58), 100% (23/23)
@@ -233,9 +234,16 @@ def test_several_topics_are_answered_far_more_often_than_by_the_baseline(results
 # (examples on the anaesthetic and the operation's length moved to not covered, which the
 # baseline learns too) it declines more on file 16 (76 / 75 of 80) and as many on files
 # 21, 23 and 29 (78 / 78 of 80, 71 / 71 of 76, 72 / 72 of 74), and on file 33, written
-# this round (57 / 57 of 58).
-BASELINE_DECLINES_MORE = {"realworld_heldout_16.yml", "realworld_heldout_21.yml",
-                          "realworld_heldout_23.yml", "realworld_heldout_29.yml",
+# this round (57 / 57 of 58). At the end of round 24 (41 questions about one activity
+# after surgery moved from recovery time to not covered, which the baseline learns too,
+# and more of it) the assistant declines more on file 21 (79 / 78 of 80); the baseline
+# as many or more on files 5, 8, 12, 16, 18, 20, 22, 23, 25, 26, 27, 29, 30 and 33.
+BASELINE_DECLINES_MORE = {"realworld_heldout_5.yml", "realworld_heldout_8.yml",
+                          "realworld_heldout_12.yml", "realworld_heldout_16.yml", "realworld_heldout_18.yml",
+                          "realworld_heldout_20.yml", "realworld_heldout_22.yml",
+                          "realworld_heldout_23.yml", "realworld_heldout_25.yml",
+                          "realworld_heldout_26.yml", "realworld_heldout_27.yml",
+                          "realworld_heldout_29.yml", "realworld_heldout_30.yml",
                           "realworld_heldout_33.yml"}
 
 
