@@ -37,10 +37,9 @@ sets, 37 leaning to recoveries; tuning 37 "batch 35", in round 22; tuning 38 "ba
 written blind in round 22 as a development set; tuning 39 "batch 38", in round 23; tunings
 40 and 41 "batch 41" and "batch 42", written blind in round 23 as development sets; tuning
 42 "batch 40", in round 24; tuning 43 "batch 44", written blind in round 24 as a
-development set); the untouched part (written with the first tuning part),
-batch 10 (written blind at the start of round 8) and batch 43 (at the start of round 24)
-never were, and are reported on their
-own; their misses are not printed.
+development set); the untouched part (written with the first tuning part), batch 10
+(written blind at the start of round 8) and batch 43 (at the start of round 24) never
+were, and are reported on their own; their misses are not printed.
 ``--parts`` scores only the parts named (e.g. only the tuning parts, while tuning).
 """
 import argparse

@@ -239,12 +239,12 @@ def test_several_topics_are_answered_far_more_often_than_by_the_baseline(results
 # and more of it) the assistant declines more on file 21 (79 / 78 of 80); the baseline
 # as many or more on files 5, 8, 12, 16, 18, 20, 22, 23, 25, 26, 27, 29, 30 and 33.
 BASELINE_DECLINES_MORE = {"realworld_heldout_5.yml", "realworld_heldout_8.yml",
-                          "realworld_heldout_12.yml", "realworld_heldout_16.yml", "realworld_heldout_18.yml",
-                          "realworld_heldout_20.yml", "realworld_heldout_22.yml",
-                          "realworld_heldout_23.yml", "realworld_heldout_25.yml",
-                          "realworld_heldout_26.yml", "realworld_heldout_27.yml",
-                          "realworld_heldout_29.yml", "realworld_heldout_30.yml",
-                          "realworld_heldout_33.yml"}
+                          "realworld_heldout_12.yml", "realworld_heldout_16.yml",
+                          "realworld_heldout_18.yml", "realworld_heldout_20.yml",
+                          "realworld_heldout_22.yml", "realworld_heldout_23.yml",
+                          "realworld_heldout_25.yml", "realworld_heldout_26.yml",
+                          "realworld_heldout_27.yml", "realworld_heldout_29.yml",
+                          "realworld_heldout_30.yml", "realworld_heldout_33.yml"}
 
 
 @pytest.mark.parametrize("name", [

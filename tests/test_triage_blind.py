@@ -21,10 +21,10 @@ and 37, written blind in round 21 as development sets, 37 leaning to recoveries;
 37, once batch 35, in round 22; tuning 38, batch 39, written blind in round 22 as a
 development set; tuning 39, once batch 38, in round 23; tunings 40 and 41, batches 41
 and 42, written blind in round 23 as development sets; tuning 42, once batch 40, in round
-24; tuning 43, batch 44, written blind in round 24 as a development set) and train the triage model, so they must stay at their targets. The untouched set and
-batches 10 and 43 were never looked at;
-their figures are printed (README, "Triage"), and the floors below only catch a
-regression from what was measured, they are not targets.
+24; tuning 43, batch 44, written blind in round 24 as a development set) and train the
+triage model, so they must stay at their targets. The untouched set and batches 10 and 43
+were never looked at; their figures are printed (README, "Triage"), and the floors below
+only catch a regression from what was measured, they are not targets.
 """
 import pytest
 

@@ -49,7 +49,8 @@ def asks_what_to_do_now(tokens: Sequence[Token], vocab: Optional[Vocabulary] = N
     # SAYS he barely needed painkillers, IS THAT NORMAL?", "my neighbour HAD the keyhole op
     # and was home the same day. is that normal??" ask what is usual.
     told = _tells_of_another(lowers, vocab)
-    if not told and (_names_own_past_surgery(text, vocab) or _says_surgery_happened(text, vocab)):
+    if not told and (_names_own_past_surgery(text, vocab)
+                     or _says_surgery_happened(text, vocab)):
         return True
     # "is it normal FOR PEOPLE to still have some pain after MISS?", "... IN GENERAL"
     for_people = contains(lowers, [("normal", "for", who) for who in vocab.general_subjects]
