@@ -38,10 +38,13 @@ from miss_config.yaml_files import read_yaml
 
 NLU_TESTS = PROJECT_ROOT / "tests" / "nlu"
 # File 1 has no number in its name.
+FILE_NUMBERS = range(1, 36)
 HELDOUT_FILES = [NLU_TESTS / (f"realworld_heldout_{n}.yml" if n > 1 else "realworld_heldout.yml")
-                 for n in range(1, 36)]
-# Their misses were read and tuned on (README says from which round).
-DEVELOPMENT_FILES = {2, 4, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 35}
+                 for n in FILE_NUMBERS]
+# Never looked at while tuning: the honest figures.
+NEVER_TUNED_ON = {1, 3, 5, 7, 34}
+# Every other file's misses were read and tuned on (README says from which round).
+DEVELOPMENT_FILES = set(FILE_NUMBERS) - NEVER_TUNED_ON
 REALWORLD = HELDOUT_FILES[0]
 
 NOT_COVERED_REPLY = "utter_not_covered"
